@@ -1,0 +1,1 @@
+"""ckanext-sektoral: the Satu Data Indonesia sectoral-statistics cycle in CKAN."""

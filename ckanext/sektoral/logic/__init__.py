@@ -1,0 +1,1 @@
+"""__init__ of ckanext-sektoral."""

@@ -1,0 +1,1 @@
+"""PostgreSQL search backend (plugin ``sektoral_pgsearch``)."""
