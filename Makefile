@@ -18,7 +18,7 @@ venv:
 	@bash scripts/ensure-venv.sh
 
 services:
-	@bash scripts/ensure-services.sh ckan_test
+	@bash scripts/ensure-services.sh ckan_test ckan_test_browser
 
 test: venv services
 	@bash scripts/ensure-chromium.sh
