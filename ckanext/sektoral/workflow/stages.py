@@ -1,0 +1,312 @@
+"""The SOP as a state machine: stages, positions and transitions.
+
+Plain Python, no CKAN import: the actions in ``logic/`` ask this module
+whether an actor may move a dataset from its current stage, and which
+stage follows. Messages are English msgids marked with ``N_`` so that
+Babel extracts them; the action layer translates them (Indonesian first).
+
+Stages of one dataset (an item of a cycle's data list), with the SOP step
+each belongs to::
+
+    direncanakan  planned        step 1  listed, request not sent yet
+    diminta       requested      step 2  request letter sent to the OPD
+    dikirim       submitted      step 2  OPD submitted (completeness gate passed)
+    dikembalikan  returned       step 2  Kasie returned it with a note
+    diterima      accepted       step 3  Kasie validated it complete
+    diolah        processed      step 4  staff compiled/processed/analysed it
+    dalam_laporan in_report      step 5  in the cycle's draft report
+    diperiksa     checked        step 5  checked by the checker (default Kabid)
+    disetujui     approved       step 6  approved by the approver (default Kadis)
+    dipublikasikan published     done    public on the portal
+
+The approval chain is configuration: an optional checker position and an
+approver position (default: Kabid checks, Kadis approves). Without a
+checker, the approver acts on ``dalam_laporan`` directly.
+"""
+from __future__ import annotations
+
+import dataclasses
+import enum
+from collections.abc import Callable, Iterable
+from typing import Optional
+
+Translate = Callable[[str], str]
+
+
+def _identity(message: str) -> str:
+    return message
+
+
+def N_(message: str) -> str:
+    """Mark a msgid for extraction; translated where it is shown."""
+    return message
+
+
+class Stage(str, enum.Enum):
+    PLANNED = "direncanakan"
+    REQUESTED = "diminta"
+    SUBMITTED = "dikirim"
+    RETURNED = "dikembalikan"
+    ACCEPTED = "diterima"
+    PROCESSED = "diolah"
+    IN_REPORT = "dalam_laporan"
+    CHECKED = "diperiksa"
+    APPROVED = "disetujui"
+    PUBLISHED = "dipublikasikan"
+
+    @property
+    def label(self) -> str:
+        return STAGE_LABELS[self]
+
+    @property
+    def step(self) -> Optional[int]:
+        """The SOP step a dataset in this stage waits in (None when done)."""
+        return STAGE_STEPS[self]
+
+
+STAGE_LABELS: dict[Stage, str] = {
+    Stage.PLANNED: N_("Planned"),
+    Stage.REQUESTED: N_("Requested"),
+    Stage.SUBMITTED: N_("Submitted"),
+    Stage.RETURNED: N_("Returned"),
+    Stage.ACCEPTED: N_("Accepted"),
+    Stage.PROCESSED: N_("Processed"),
+    Stage.IN_REPORT: N_("In draft report"),
+    Stage.CHECKED: N_("Checked"),
+    Stage.APPROVED: N_("Approved"),
+    Stage.PUBLISHED: N_("Published"),
+}
+
+STAGE_STEPS: dict[Stage, Optional[int]] = {
+    Stage.PLANNED: 1,
+    Stage.REQUESTED: 2,
+    Stage.SUBMITTED: 2,
+    Stage.RETURNED: 2,
+    Stage.ACCEPTED: 3,
+    Stage.PROCESSED: 4,
+    Stage.IN_REPORT: 5,
+    Stage.CHECKED: 5,
+    Stage.APPROVED: 6,
+    Stage.PUBLISHED: None,
+}
+
+#: Stages in which the producing OPD may edit its dataset.
+OPD_EDITABLE: frozenset[Stage] = frozenset(
+    {Stage.PLANNED, Stage.REQUESTED, Stage.RETURNED}
+)
+
+
+class Position(str, enum.Enum):
+    """Positions of the Walidata (and the Pembina Data) kept by the extension."""
+
+    STAF = "staf"
+    KASIE = "kasie"
+    KABID = "kabid"
+    KADIS = "kadis"
+    PEMBINA = "pembina"
+
+    @property
+    def label(self) -> str:
+        return POSITION_LABELS[self]
+
+
+POSITION_LABELS: dict[Position, str] = {
+    Position.STAF: N_("Walidata staff"),
+    Position.KASIE: N_("Head of section (Kasie)"),
+    Position.KABID: N_("Head of division (Kabid)"),
+    Position.KADIS: N_("Head of agency (Kadis)"),
+    Position.PEMBINA: N_("Data supervisor (BPS)"),
+}
+
+#: Positions of the Walidata proper (they see every OPD's datasets).
+WALIDATA_POSITIONS: frozenset[Position] = frozenset(
+    {Position.STAF, Position.KASIE, Position.KABID, Position.KADIS}
+)
+
+PRODUCER = "produsen"  # the OPD's own editors/admins: not a Position
+
+
+@dataclasses.dataclass(frozen=True)
+class ApprovalChain:
+    """Who checks (optional) and who approves the draft report."""
+
+    approver: Position = Position.KADIS
+    checker: Optional[Position] = Position.KABID
+
+    def __post_init__(self) -> None:
+        if self.checker == self.approver:
+            raise ValueError("the checker and the approver must differ")
+
+
+@dataclasses.dataclass(frozen=True)
+class Actor:
+    """Who is acting, as far as the workflow rules are concerned."""
+
+    name: str
+    sysadmin: bool = False
+    positions: frozenset[Position] = frozenset()
+    producer: bool = False  # editor/admin of the dataset's organization
+
+    def holds(self, position: Position) -> bool:
+        return position in self.positions
+
+
+@dataclasses.dataclass(frozen=True)
+class Transition:
+    name: str
+    sources: frozenset[Stage]
+    target: Stage
+    step: int
+    actor: str  # a Position value or PRODUCER
+    note_required: bool = False
+    label: str = ""
+
+
+def transitions(chain: ApprovalChain = ApprovalChain()) -> dict[str, Transition]:
+    """All transitions under the given approval chain, by name."""
+    staf = Position.STAF.value
+    kasie = Position.KASIE.value
+    items = [
+        Transition("request", frozenset({Stage.PLANNED}), Stage.REQUESTED, 1,
+                   staf, label=N_("Send request")),
+        Transition("submit", frozenset({Stage.REQUESTED, Stage.RETURNED}),
+                   Stage.SUBMITTED, 2, PRODUCER, label=N_("Submit")),
+        Transition("return", frozenset({Stage.SUBMITTED}), Stage.RETURNED, 2,
+                   kasie, note_required=True, label=N_("Return to OPD")),
+        Transition("accept", frozenset({Stage.SUBMITTED}), Stage.ACCEPTED, 2,
+                   kasie, label=N_("Accept")),
+        Transition("process", frozenset({Stage.ACCEPTED}), Stage.PROCESSED, 3,
+                   staf, label=N_("Mark processed")),
+        Transition("draft", frozenset({Stage.PROCESSED}), Stage.IN_REPORT, 4,
+                   staf, label=N_("Include in draft report")),
+        Transition("publish", frozenset({Stage.APPROVED}), Stage.PUBLISHED, 6,
+                   staf, label=N_("Publish")),
+    ]
+    if chain.checker is not None:
+        items.append(Transition(
+            "check", frozenset({Stage.IN_REPORT}), Stage.CHECKED, 5,
+            chain.checker.value, label=N_("Mark checked")))
+        items.append(Transition(
+            "approve", frozenset({Stage.CHECKED}), Stage.APPROVED, 5,
+            chain.approver.value, label=N_("Approve")))
+    else:
+        items.append(Transition(
+            "approve", frozenset({Stage.IN_REPORT}), Stage.APPROVED, 5,
+            chain.approver.value, label=N_("Approve")))
+    # Returning the report at an approval step sends it back to staff;
+    # who may do it depends on the stage (see reviewer_at).
+    review_from = frozenset({Stage.IN_REPORT, Stage.CHECKED}
+                            if chain.checker is not None else {Stage.IN_REPORT})
+    items.append(Transition(
+        "return_report", review_from, Stage.PROCESSED, 5,
+        chain.approver.value, note_required=True,
+        label=N_("Return report to staff")))
+    return {t.name: t for t in items}
+
+
+class TransitionError(Exception):
+    """A transition that the rules refuse.
+
+    ``message`` is an English msgid with ``%(name)s`` placeholders filled
+    from ``params`` after translation; ``code`` is stable for API clients.
+    """
+
+    def __init__(self, code: str, message: str, **params: str) -> None:
+        super().__init__(message % params if params else message)
+        self.code = code
+        self.message = message
+        self.params = params
+
+
+def reviewer_at(stage: Stage, chain: ApprovalChain) -> Position:
+    """Who reviews the draft report while it is at ``stage``."""
+    if stage == Stage.IN_REPORT and chain.checker is not None:
+        return chain.checker
+    return chain.approver
+
+
+def required_actor(transition: Transition, stage: Stage,
+                   chain: ApprovalChain) -> str:
+    """The position value (or PRODUCER) that may perform it from ``stage``."""
+    if transition.name == "return_report":
+        return reviewer_at(stage, chain).value
+    return transition.actor
+
+
+def actor_may(actor: Actor, transition: Transition, stage: Stage,
+              chain: ApprovalChain = ApprovalChain()) -> bool:
+    """Whether the actor holds what ``transition`` needs at ``stage``."""
+    if actor.sysadmin:
+        return True
+    needed = required_actor(transition, stage, chain)
+    if needed == PRODUCER:
+        return actor.producer
+    return actor.holds(Position(needed))
+
+
+def who_may(transition: Transition, stage: Stage,
+            chain: ApprovalChain = ApprovalChain(),
+            translate: Translate = _identity) -> str:
+    """Who may act, for messages (``translate`` is e.g. ``tk._``)."""
+    needed = required_actor(transition, stage, chain)
+    if needed == PRODUCER:
+        return translate(N_("the producing OPD"))
+    return translate(POSITION_LABELS[Position(needed)])
+
+
+def plan(stage: Stage, name: str, actor: Actor, note: str = "",
+         chain: ApprovalChain = ApprovalChain(),
+         translate: Translate = _identity) -> Transition:
+    """Check one transition; return it, or raise :class:`TransitionError`.
+
+    Checks, in order: the transition exists; it starts from ``stage``; the
+    actor may perform it; a required note is present. ``translate``
+    translates the parts of the message built here (stage and position
+    names); the caller translates ``TransitionError.message`` itself.
+    """
+    table = transitions(chain)
+    if name not in table:
+        raise TransitionError(
+            "unknown_transition", N_("Unknown transition: %(name)s"),
+            name=name)
+    transition = table[name]
+    action = translate(transition.label)
+    if stage not in transition.sources:
+        raise TransitionError(
+            "illegal_transition",
+            N_("Cannot %(action)s: the dataset is at stage "
+               "\"%(stage)s\". At this stage: %(next)s."),
+            action=action, stage=translate(stage.label),
+            next=describe_next(stage, chain, translate) or "-")
+    if not actor_may(actor, transition, stage, chain):
+        raise TransitionError(
+            "not_authorized",
+            N_("Only %(who)s may %(action)s at stage \"%(stage)s\"."),
+            who=who_may(transition, stage, chain, translate), action=action,
+            stage=translate(stage.label))
+    if transition.note_required and not note.strip():
+        raise TransitionError(
+            "note_required", N_("A note is required to %(action)s."),
+            action=action)
+    return transition
+
+
+def available(stage: Stage, actor: Actor,
+              chain: ApprovalChain = ApprovalChain()) -> list[Transition]:
+    """Transitions the actor may perform from ``stage`` (for the UI)."""
+    return [t for t in transitions(chain).values()
+            if stage in t.sources and actor_may(actor, t, stage, chain)]
+
+
+def describe_next(stage: Stage, chain: ApprovalChain = ApprovalChain(),
+                  translate: Translate = _identity) -> str:
+    """'transition (who)' pairs possible from ``stage``, for messages."""
+    return "; ".join(
+        f"{translate(t.label)} ({who_may(t, stage, chain, translate)})"
+        for t in transitions(chain).values() if stage in t.sources)
+
+
+def parse_positions(values: Iterable[str]) -> frozenset[Position]:
+    """Positions from their stored values; unknown values are ignored."""
+    known = {p.value: p for p in Position}
+    return frozenset(known[v] for v in values if v in known)
