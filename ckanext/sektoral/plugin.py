@@ -3,6 +3,15 @@ from __future__ import annotations
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+from ckan.lib.plugins import DefaultTranslation
+
+from ckanext.sektoral.compat import validation as validation_compat
+
+# Import time on purpose: ckan.plugins.core.load() imports every enabled
+# plugin before it runs any IConfigurer hook, and ckanext-validation 2.2.0
+# crashes in its own update_config, which may run before ours. See
+# ckanext/sektoral/compat/validation.py.
+validation_compat.apply()
 
 
 @tk.blanket.actions
@@ -11,7 +20,9 @@ import ckan.plugins.toolkit as tk
 @tk.blanket.helpers
 @tk.blanket.cli
 @tk.blanket.config_declarations
-class SektoralPlugin(p.SingletonPlugin):
+class SektoralPlugin(DefaultTranslation, p.SingletonPlugin):
+    # DefaultTranslation provides i18n_directory/i18n_domain (ckanext-sektoral);
+    # `implements(ITranslation, inherit=True)` alone gives empty ones.
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation, inherit=True)
 
