@@ -29,6 +29,7 @@ setup(
     package_data={
         "ckanext.sektoral": [
             "config_declaration.yaml",
+            "search/config_declaration.yaml",
             "migration/*/*.ini",
             "migration/*/*.py",
             "migration/*/versions/*.py",

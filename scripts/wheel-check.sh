@@ -54,6 +54,15 @@ for t in types:
     tk.get_action("scheming_dataset_schema_show")(ctx, {"type": t})
 org = tk.get_action("scheming_organization_schema_show")(ctx, {"type": "organization"})
 print("organization schema fields:", len(org["fields"]))
+
+# Reference code lists and Table Schema templates ship in the wheel.
+from ckanext.sektoral import codes, tables
+assert len(codes.regencies()) == 10, codes.regencies()
+names = tables.template_names()
+assert names, "no Table Schema templates in the wheel"
+for name in names:
+    assert tables.load(name) == tables.generate_named(name), name
+print("code lists and", len(names), "Table Schema templates: OK")
 print("wheel check: OK")
 PYEOF
 )

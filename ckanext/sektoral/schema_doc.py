@@ -56,12 +56,17 @@ def render(filename: str, lang: str = "id") -> str:
     return "\n".join(parts) + "\n"
 
 
+def render_all(files: Optional[list[str]] = None, lang: str = "id") -> str:
+    """Field tables of every schema file (``docs/fields.md``)."""
+    return "\n".join(render(f, lang) for f in (files or list(SCHEMA_FILES)))
+
+
 def main(argv: Optional[list[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("files", nargs="*", default=list(SCHEMA_FILES))
     parser.add_argument("--lang", default="id")
     args = parser.parse_args(argv)
-    print("\n".join(render(f, args.lang) for f in args.files), end="")
+    print(render_all(args.files, args.lang), end="")
     return 0
 
 

@@ -50,7 +50,6 @@ log = logging.getLogger(__name__)
 
 DEFAULT_TEXT_CONFIG = "simple"
 _FACET_FIELD_RE = re.compile(r"^[\w.\-@]+$", re.UNICODE)
-DEFAULT_MAX_ROWS = 1000
 #: Solr's default ``facet.limit``.
 DEFAULT_FACET_LIMIT = 100
 
@@ -73,21 +72,15 @@ class PgSearchError(pysolr.SolrError):
 
 
 def _text_config() -> str:
-    """``ckanext.sektoral.search.text_config`` (declared by ``sektoral``)."""
+    """``ckanext.sektoral.search.text_config`` (declared by this plugin)."""
     from ckanext.sektoral import config as sektoral_config
-    try:
-        return sektoral_config.search_text_config() or DEFAULT_TEXT_CONFIG
-    except KeyError:  # option not declared: ``sektoral`` plugin not loaded
-        return DEFAULT_TEXT_CONFIG
+    return sektoral_config.search_text_config() or DEFAULT_TEXT_CONFIG
 
 
 def _max_rows() -> int:
-    """``ckanext.sektoral.search.max_rows``."""
+    """``ckanext.sektoral.search.max_rows`` (declared by this plugin)."""
     from ckanext.sektoral import config as sektoral_config
-    try:
-        return int(sektoral_config.search_max_rows())
-    except (KeyError, TypeError, ValueError):
-        return DEFAULT_MAX_ROWS
+    return sektoral_config.search_max_rows()
 
 
 def _engine() -> Engine:

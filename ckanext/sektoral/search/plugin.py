@@ -22,11 +22,13 @@ Hooks used:
 from __future__ import annotations
 
 import ckan.plugins as p
+import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
 
 from . import patch
 
 
+@tk.blanket.config_declarations("config_declaration.yaml")
 class PgSearchPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer, inherit=True)
     p.implements(p.IConfigurable, inherit=True)
