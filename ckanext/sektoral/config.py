@@ -1,7 +1,14 @@
 """Typed getters for the options declared in config_declaration.yaml."""
 from __future__ import annotations
 
+import datetime as dt
+from typing import TYPE_CHECKING
+
 import ckan.plugins.toolkit as tk
+
+if TYPE_CHECKING:
+    from ckanext.sektoral.workflow.calendar import WorkingCalendar
+    from ckanext.sektoral.workflow.stages import ApprovalChain
 
 
 def search_text_config() -> str:
@@ -27,3 +34,38 @@ def kode_wilayah() -> str:
 def cakupan() -> str:
     """Configured default coverage text ("" = derive from kode_wilayah)."""
     return tk.config.get("ckanext.sektoral.cakupan") or ""
+
+
+def time_standards() -> tuple[int, ...]:
+    """Working days of the six SOP steps."""
+    values = tuple(int(v) for v in tk.config["ckanext.sektoral.time_standards"])
+    if len(values) != 6 or any(v < 1 for v in values):
+        raise tk.ValidationError({"ckanext.sektoral.time_standards": [
+            "six whole numbers of at least 1 are required"]})
+    return values
+
+
+def approval_chain() -> ApprovalChain:
+    """Checker (optional) and approver of the draft report."""
+    from ckanext.sektoral.workflow.stages import ApprovalChain, Position
+
+    checker = tk.config["ckanext.sektoral.approval.checker"] or None
+    approver = tk.config["ckanext.sektoral.approval.approver"]
+    return ApprovalChain(
+        approver=Position(approver),
+        checker=Position(checker) if checker else None,
+    )
+
+
+def _dates(key: str) -> list[dt.date]:
+    return [dt.date.fromisoformat(v) for v in tk.config[key] or []]
+
+
+def calendar() -> WorkingCalendar:
+    """The working-day calendar with this deployment's adjustments."""
+    from ckanext.sektoral.workflow.calendar import WorkingCalendar
+
+    return WorkingCalendar(
+        extra_holidays=_dates("ckanext.sektoral.calendar.extra_holidays"),
+        extra_working_days=_dates("ckanext.sektoral.calendar.extra_working_days"),
+    )

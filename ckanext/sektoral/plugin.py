@@ -6,6 +6,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.sektoral.compat import validation as validation_compat
+from ckanext.sektoral.logic import hooks
 
 # Import time on purpose: ckan.plugins.core.load() imports every enabled
 # plugin before it runs any IConfigurer hook, and ckanext-validation 2.2.0
@@ -25,8 +26,26 @@ class SektoralPlugin(DefaultTranslation, p.SingletonPlugin):
     # `implements(ITranslation, inherit=True)` alone gives empty ones.
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation, inherit=True)
+    p.implements(p.IPermissionLabels)
+    p.implements(p.IPackageController, inherit=True)
 
     # IConfigurer
 
     def update_config(self, config_):
         tk.add_template_directory(config_, "templates")
+
+    # IPermissionLabels
+
+    def get_dataset_labels(self, dataset_obj):
+        return hooks.dataset_labels(dataset_obj)
+
+    def get_user_dataset_labels(self, user_obj):
+        return hooks.user_labels(user_obj)
+
+    # IPackageController
+
+    def after_dataset_show(self, context, pkg_dict):
+        hooks.after_dataset_show(pkg_dict)
+
+    def before_dataset_index(self, pkg_dict):
+        return hooks.before_dataset_index(pkg_dict)

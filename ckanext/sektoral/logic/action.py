@@ -12,13 +12,36 @@ import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 from ckanext.scheming.helpers import scheming_get_dataset_schema
 
-from ckanext.sektoral.logic import schema
+from ckanext.sektoral.logic import permissions, schema, service
+from ckanext.sektoral.model import Cycle, Item, Transition, UserPosition
 from ckanext.sektoral.workflow import completeness
+from ckanext.sektoral.workflow.stages import Stage
 
 log = logging.getLogger(__name__)
 
 __all__: list[str] = [
     "sektoral_completeness",
+    "sektoral_cycle_create",
+    "sektoral_cycle_update",
+    "sektoral_cycle_show",
+    "sektoral_cycle_list",
+    "sektoral_cycle_status",
+    "sektoral_item_create",
+    "sektoral_request",
+    "sektoral_submit",
+    "sektoral_return",
+    "sektoral_accept",
+    "sektoral_process",
+    "sektoral_draft",
+    "sektoral_check",
+    "sektoral_approve",
+    "sektoral_return_report",
+    "sektoral_publish",
+    "sektoral_history",
+    "sektoral_position_assign",
+    "sektoral_position_revoke",
+    "sektoral_position_list",
+    "package_update",
 ]
 
 
@@ -100,3 +123,438 @@ def sektoral_completeness(context: Context,
     out = result.to_dict()
     out.update(id=package["id"], name=package["name"], type=package["type"])
     return out
+
+
+# -- cycles -------------------------------------------------------------------
+
+@tk.validate_action_data(schema.sektoral_cycle_create_schema)
+def sektoral_cycle_create(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Open a new cycle (*siklus*) of the SOP.
+
+    :param code: short unique code, e.g. ``2026-S1`` (semester 1 of 2026)
+    :type code: string
+    :param title: title, e.g. "Siklus Semester I 2026"
+    :type title: string
+    :param start_date: start of step 1 (ISO date); the deadlines of the six
+        steps follow from it in working days
+    :type start_date: string
+    :param notes: free notes (optional)
+    :type notes: string
+    :returns: the cycle with ``steps``: start, due date and lateness of
+        each SOP step
+    :rtype: dictionary
+
+    Example::
+
+        ckanapi action sektoral_cycle_create code=2026-S1 \\
+            title="Siklus Semester I 2026" start_date=2026-01-05
+    """
+    tk.check_access("sektoral_cycle_create", context, data_dict)
+    from ckan import model
+
+    if model.Session.query(Cycle).filter(
+            Cycle.code == data_dict["code"]).first():
+        raise tk.ValidationError({"code": [tk._(
+            "A cycle with this code already exists")]})
+    user = permissions.user_object(context.get("user"))
+    cycle = Cycle(code=data_dict["code"], title=data_dict["title"],
+                  start_date=data_dict["start_date"].date()
+                  if hasattr(data_dict["start_date"], "date")
+                  else data_dict["start_date"],
+                  notes=data_dict.get("notes") or "", status="open",
+                  step_starts={}, created_by=user.name if user else "")
+    model.Session.add(cycle)
+    model.Session.commit()
+    return service.cycle_dict(cycle)
+
+
+@tk.validate_action_data(schema.sektoral_cycle_update_schema)
+def sektoral_cycle_update(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Change a cycle's title, notes or status (``open``/``closed``).
+
+    :param id: id or code of the cycle
+    :type id: string
+
+    Example::
+
+        ckanapi action sektoral_cycle_update id=2026-S1 status=closed
+    """
+    tk.check_access("sektoral_cycle_update", context, data_dict)
+    from ckan import model
+
+    cycle = service.get_cycle(data_dict["id"])
+    for key in ("title", "notes", "status"):
+        if key in data_dict:
+            setattr(cycle, key, data_dict[key])
+    model.Session.commit()
+    return service.cycle_dict(cycle)
+
+
+@tk.validate_action_data(schema.sektoral_id_schema)
+@tk.side_effect_free
+def sektoral_cycle_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """One cycle with the start and due date of each of the six steps.
+
+    :param id: id or code of the cycle
+    :type id: string
+
+    Example::
+
+        ckanapi action sektoral_cycle_show id=2026-S1
+    """
+    tk.check_access("sektoral_cycle_show", context, data_dict)
+    return service.cycle_dict(service.get_cycle(data_dict["id"]))
+
+
+@tk.validate_action_data(schema.sektoral_cycle_list_schema)
+@tk.side_effect_free
+def sektoral_cycle_list(context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
+    """Cycles, newest first.
+
+    :param status: only ``open`` or only ``closed`` cycles (optional)
+    :type status: string
+
+    Example::
+
+        ckanapi action sektoral_cycle_list status=open
+    """
+    tk.check_access("sektoral_cycle_list", context, data_dict)
+    from ckan import model
+
+    query = model.Session.query(Cycle)
+    if data_dict.get("status"):
+        query = query.filter(Cycle.status == data_dict["status"])
+    return [service.cycle_dict(c)
+            for c in query.order_by(Cycle.start_date.desc(), Cycle.code)]
+
+
+@tk.validate_action_data(schema.sektoral_cycle_status_schema)
+@tk.side_effect_free
+def sektoral_cycle_status(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Summary of a cycle per OPD and per stage, in a fixed number of
+    queries whatever the number of items.
+
+    :param id: id or code of the cycle
+    :type id: string
+    :returns: ``{"cycle": {...}, "total": n, "late": n, "stages": {stage:
+        n}, "organizations": [{"name", "title", "total", "late",
+        "times_returned", "stages": {stage: n}}]}``
+
+    Example::
+
+        ckanapi action sektoral_cycle_status id=2026-S1
+    """
+    tk.check_access("sektoral_cycle_status", context, data_dict)
+    from ckan import model
+    import sqlalchemy as sa
+
+    cycle = service.get_cycle(data_dict["id"])
+    steps = service.cycle_schedule(cycle)
+    on = service.today()
+    late_stages = [s.value for s in Stage
+                   if s.step and service.schedule_mod.is_late(
+                       steps[s.step - 1].due, on)]
+    rows = model.Session.query(
+        Item.owner_org, Item.stage, sa.func.count(),
+        sa.func.sum(Item.times_returned),
+    ).filter(Item.cycle_id == cycle.id).group_by(
+        Item.owner_org, Item.stage).all()
+    orgs = {o.id: o for o in model.Session.query(model.Group).filter(
+        model.Group.id.in_({r[0] for r in rows}))} if rows else {}
+    per_org: dict[str, dict[str, Any]] = {}
+    totals: dict[str, int] = {s.value: 0 for s in Stage}
+    late_total = 0
+    for org_id, stage, count, returned in rows:
+        org = orgs.get(org_id)
+        entry = per_org.setdefault(org_id, {
+            "id": org_id, "name": org.name if org else org_id,
+            "title": org.title if org else org_id, "total": 0, "late": 0,
+            "times_returned": 0, "stages": {s.value: 0 for s in Stage}})
+        entry["total"] += count
+        entry["stages"][stage] += count
+        entry["times_returned"] += int(returned or 0)
+        totals[stage] += count
+        if stage in late_stages:
+            entry["late"] += count
+            late_total += count
+    return {
+        "cycle": service.cycle_dict(cycle, on),
+        "total": sum(totals.values()),
+        "late": late_total,
+        "stages": totals,
+        "organizations": sorted(per_org.values(), key=lambda e: e["title"]),
+    }
+
+
+# -- data list ----------------------------------------------------------------
+
+@tk.validate_action_data(schema.sektoral_item_create_schema)
+def sektoral_item_create(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Add an item to a cycle's data list: a private ``data-sektoral``
+    dataset in the producing OPD's organization, at stage
+    ``direncanakan`` (planned).
+
+    :param cycle: id or code of an open cycle
+    :type cycle: string
+    :param owner_org: the producing OPD (organization id or name)
+    :type owner_org: string
+    :param title: what is requested, e.g. "Jumlah Penduduk Menurut
+        Kabupaten/Kota"
+    :type title: string
+    :param template: name of a Table Schema template for its data file
+        (optional, e.g. ``kabupaten_kota_tahunan``)
+    :type template: string
+
+    Any other ``data-sektoral`` field (``satuan``, ``level_penyajian``,
+    ``frekuensi_penerbitan``, ``urusan_pemerintahan``, ``notes``, ...) is
+    stored on the dataset. Returns the dataset (``package_show``).
+
+    Example::
+
+        ckanapi action sektoral_item_create cycle=2026-S1 \\
+            owner_org=dinas-pangan-malut title="Produksi Beras" \\
+            satuan=ton level_penyajian=kabupaten_kota
+    """
+    tk.check_access("sektoral_item_create", context, data_dict)
+    return _create_item(context, data_dict)
+
+
+def _create_item(context: Context, data_dict: DataDict,
+                 defer_commit: bool = False) -> dict[str, Any]:
+    import datetime as dt
+    import uuid
+
+    from ckan import model
+
+    cycle = service.get_cycle(data_dict["cycle"])
+    if cycle.status != "open":
+        raise tk.ValidationError({"cycle": [tk._("The cycle is closed")]})
+    org = model.Group.get(data_dict["owner_org"])
+    if org is None or not org.is_organization or org.state != "active":
+        raise tk.ValidationError({"owner_org": [tk._(
+            "Organization not found")]})
+    user = permissions.user_object(context.get("user"))
+    extras = {k: v for k, v in (data_dict.get("__extras") or {}).items()
+              if k not in ("id", "private", "type", "state", "resources")}
+    pkg_dict = dict(extras, type="data-sektoral", private=True,
+                    owner_org=org.id, title=data_dict["title"],
+                    name=extras.get("name") or "{}-{}".format(
+                        cycle.code.lower(), uuid.uuid4().hex[:10]))
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    package = tk.get_action("package_create")(
+        {"user": site_user["name"], "ignore_auth": True,
+         "defer_commit": True}, pkg_dict)
+    item = Item(package_id=package["id"], cycle_id=cycle.id,
+                owner_org=org.id, stage=Stage.PLANNED.value, version=1,
+                stage_changed=dt.datetime.utcnow(), times_returned=0,
+                template=data_dict.get("template"))
+    model.Session.add(item)
+    service.record(item, "create", None, Stage.PLANNED.value, user,
+                   _staff_position(user), "")
+    if defer_commit:
+        return package
+    model.Session.commit()
+    service.reindex(package["id"])
+    return tk.get_action("package_show")(
+        {"user": site_user["name"], "ignore_auth": True},
+        {"id": package["id"]})
+
+
+def _staff_position(user: Any) -> str:
+    from ckanext.sektoral.workflow.stages import Position
+
+    if user is not None and permissions.is_walidata(user.name, Position.STAF):
+        return Position.STAF.value
+    return service.SYSADMIN
+
+
+# -- transitions --------------------------------------------------------------
+
+def _transition_action(name: str, doc: str):
+    @tk.validate_action_data(schema.sektoral_transition_schema)
+    def action(context: Context, data_dict: DataDict) -> dict[str, Any]:
+        tk.check_access("sektoral_" + name, context, data_dict)
+        return service.transition(context, name, data_dict["id"],
+                                  data_dict.get("note") or "",
+                                  data_dict.get("version"))
+    action.__name__ = "sektoral_" + name
+    action.__doc__ = doc + """
+    :param id: id or name of the dataset (an item of a cycle)
+    :type id: string
+    :param note: note recorded in the audit log (required to return)
+    :type note: string
+    :param version: the item's ``version`` the caller saw (optional): the
+        transition fails with a conflict error if it changed since
+    :type version: int
+    :returns: the audit-log row of the transition, with ``status`` (stage,
+        due date, lateness)
+    :rtype: dictionary
+
+    Example::
+
+        ckanapi action sektoral_{name} id=DATASET note="..."
+    """.replace("{name}", name)
+    return action
+
+
+sektoral_request = _transition_action("request", """Step 1: the request
+    letter was sent; the item moves from ``direncanakan`` (planned) to
+    ``diminta`` (requested). Walidata staff.""")
+sektoral_submit = _transition_action("submit", """Step 2: the OPD submits
+    its data and metadata (``diminta`` or ``dikembalikan`` to
+    ``dikirim``). Only through the completeness gate: an incomplete
+    submission is refused with the completeness report. The producing
+    OPD's editors and admins.""")
+sektoral_return = _transition_action("return", """Step 2: the Kasie
+    returns an incomplete submission to the OPD with a required note
+    (``dikirim`` to ``dikembalikan``).""")
+sektoral_accept = _transition_action("accept", """Step 2: the Kasie
+    validated the submission as complete (``dikirim`` to ``diterima``).""")
+sektoral_process = _transition_action("process", """Step 3: staff compiled,
+    processed and analysed the data (``diterima`` to ``diolah``).""")
+sektoral_draft = _transition_action("draft", """Step 4: staff included the
+    dataset in the cycle's draft report (``diolah`` to
+    ``dalam_laporan``).""")
+sektoral_check = _transition_action("check", """Step 5: the checker
+    (default Kabid, ``ckanext.sektoral.approval.checker``) checked the
+    draft (``dalam_laporan`` to ``diperiksa``).""")
+sektoral_approve = _transition_action("approve", """Step 5: the approver
+    (default Kadis, ``ckanext.sektoral.approval.approver``) approved it
+    (``diperiksa`` to ``disetujui``).""")
+sektoral_return_report = _transition_action("return_report", """Step 5: the
+    reviewer at this stage (checker at ``dalam_laporan``, approver at
+    ``diperiksa``) sends the report back to staff with a required note
+    (back to ``diolah``).""")
+sektoral_publish = _transition_action("publish", """Step 6: staff publish
+    an approved dataset: it becomes public (``disetujui`` to
+    ``dipublikasikan``). The only way an item becomes public.""")
+
+
+@tk.validate_action_data(schema.sektoral_id_schema)
+@tk.side_effect_free
+def sektoral_history(context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
+    """The audit log of one dataset, oldest first: who moved it, when,
+    from which stage to which, in which position, with which note.
+
+    :param id: id or name of the dataset
+    :type id: string
+
+    Example::
+
+        ckanapi action sektoral_history id=DATASET
+    """
+    tk.check_access("sektoral_history", context, data_dict)
+    from ckan import model
+
+    pkg = model.Package.get(data_dict["id"])
+    if pkg is None:
+        raise tk.ObjectNotFound(tk._("Dataset not found"))
+    rows = model.Session.query(Transition).filter(
+        Transition.package_id == pkg.id).order_by(Transition.id)
+    return [r.as_dict() for r in rows]
+
+
+# -- positions ----------------------------------------------------------------
+
+@tk.validate_action_data(schema.sektoral_position_schema)
+def sektoral_position_assign(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Give a user a Walidata position (``staf``, ``kasie``, ``kabid``,
+    ``kadis``) or the Pembina Data position (``pembina``, BPS: read and
+    comment). Sysadmins only. Idempotent.
+
+    :param user: user name or id
+    :type user: string
+    :param position: the position
+    :type position: string
+
+    Example::
+
+        ckanapi action sektoral_position_assign user=budi position=kasie
+    """
+    tk.check_access("sektoral_position_assign", context, data_dict)
+    import datetime as dt
+
+    from ckan import model
+
+    user = permissions.user_object(data_dict["user"])
+    if user is None:
+        raise tk.ValidationError({"user": [tk._("User not found")]})
+    granter = permissions.user_object(context.get("user"))
+    existing = model.Session.get(UserPosition, (user.id, data_dict["position"]))
+    if existing is None:
+        existing = UserPosition(user_id=user.id, position=data_dict["position"],
+                                granted_by=granter.name if granter else "",
+                                granted=dt.datetime.utcnow())
+        model.Session.add(existing)
+        model.Session.commit()
+    return _position_dict(existing, user)
+
+
+@tk.validate_action_data(schema.sektoral_position_schema)
+def sektoral_position_revoke(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Take a position away from a user. Sysadmins only.
+
+    Example::
+
+        ckanapi action sektoral_position_revoke user=budi position=kasie
+    """
+    tk.check_access("sektoral_position_revoke", context, data_dict)
+    from ckan import model
+
+    user = permissions.user_object(data_dict["user"])
+    if user is None:
+        raise tk.ValidationError({"user": [tk._("User not found")]})
+    deleted = model.Session.query(UserPosition).filter(
+        UserPosition.user_id == user.id,
+        UserPosition.position == data_dict["position"]).delete()
+    model.Session.commit()
+    return {"user": user.name, "position": data_dict["position"],
+            "revoked": bool(deleted)}
+
+
+@tk.side_effect_free
+def sektoral_position_list(context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
+    """Every position assignment.
+
+    Example::
+
+        ckanapi action sektoral_position_list
+    """
+    tk.check_access("sektoral_position_list", context, data_dict)
+    from ckan import model
+
+    rows = model.Session.query(UserPosition, model.User).join(
+        model.User, model.User.id == UserPosition.user_id).order_by(
+        UserPosition.position, model.User.name)
+    return [_position_dict(p, u) for p, u in rows]
+
+
+def _position_dict(position: UserPosition, user: Any) -> dict[str, Any]:
+    return {"user": user.name, "user_id": user.id,
+            "position": position.position,
+            "granted_by": position.granted_by,
+            "granted": position.granted.isoformat()}
+
+
+# -- core guards ----------------------------------------------------------------
+
+@tk.chained_action
+def package_update(next_action: Any, context: Context,
+                   data_dict: DataDict) -> Any:
+    """Core ``package_update`` (and so ``package_patch``), guarded: an item
+    of a cycle becomes public only through ``sektoral_publish``; the
+    workflow status shown with a dataset is never stored as a field."""
+    from ckanext.sektoral.logic.hooks import STATUS_KEY
+
+    data_dict.pop(STATUS_KEY, None)
+    if not context.get("sektoral_publication"):
+        from ckan import model
+
+        pkg = model.Package.get(data_dict.get("id") or data_dict.get("name") or "")
+        item = service.get_item(pkg.id) if pkg is not None else None
+        if (item is not None and item.stage != Stage.PUBLISHED.value
+                and not tk.asbool(data_dict.get("private", pkg.private))):
+            raise tk.ValidationError({"private": [tk._(
+                "An item of a cycle becomes public only when the Walidata "
+                "publishes it")]})
+    return next_action(context, data_dict)

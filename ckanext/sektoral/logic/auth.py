@@ -1,12 +1,49 @@
 """Auth functions of ckanext-sektoral: one per action, same name."""
 from __future__ import annotations
 
+from typing import Any
+
 import ckan.plugins.toolkit as tk
 from ckan.types import AuthResult, Context, DataDict
 
+from ckanext.sektoral.logic import permissions, service
+from ckanext.sektoral.workflow.stages import OPD_EDITABLE, Position, Stage
+
+TRANSITIONS = ("request", "submit", "return", "accept", "process", "draft",
+               "check", "approve", "return_report", "publish")
+
 __all__: list[str] = [
     "sektoral_completeness",
-]
+    "sektoral_cycle_create",
+    "sektoral_cycle_update",
+    "sektoral_cycle_show",
+    "sektoral_cycle_list",
+    "sektoral_cycle_status",
+    "sektoral_item_create",
+    "sektoral_history",
+    "sektoral_position_assign",
+    "sektoral_position_revoke",
+    "sektoral_position_list",
+    "package_show",
+    "package_update",
+] + ["sektoral_" + name for name in TRANSITIONS]
+
+
+def _result(allowed: bool, message: str) -> AuthResult:
+    return {"success": True} if allowed else {"success": False, "msg": message}
+
+
+def _staff(context: Context) -> AuthResult:
+    """Walidata staff (or a sysadmin: CKAN lets them through before this)."""
+    return _result(
+        permissions.is_walidata(context.get("user"), Position.STAF),
+        tk._("Only Walidata staff may do this"))
+
+
+def _reader(context: Context) -> AuthResult:
+    """Walidata positions and the Pembina Data."""
+    return _result(permissions.may_read_all_items(context.get("user")),
+                   tk._("Only the Walidata may see this"))
 
 
 @tk.auth_allow_anonymous_access
@@ -18,3 +55,109 @@ def sektoral_completeness(context: Context, data_dict: DataDict) -> AuthResult:
         return {"success": False,
                 "msg": tk._("Not authorized to read this dataset")}
     return {"success": True}
+
+
+def sektoral_cycle_create(context: Context, data_dict: DataDict) -> AuthResult:
+    return _staff(context)
+
+
+def sektoral_cycle_update(context: Context, data_dict: DataDict) -> AuthResult:
+    return _staff(context)
+
+
+def sektoral_item_create(context: Context, data_dict: DataDict) -> AuthResult:
+    return _staff(context)
+
+
+def sektoral_cycle_show(context: Context, data_dict: DataDict) -> AuthResult:
+    """Any logged-in user: OPD producers need the deadlines too."""
+    return _result(bool(permissions.user_object(context.get("user"))),
+                   tk._("You must be logged in"))
+
+
+def sektoral_cycle_list(context: Context, data_dict: DataDict) -> AuthResult:
+    return sektoral_cycle_show(context, data_dict)
+
+
+def sektoral_cycle_status(context: Context, data_dict: DataDict) -> AuthResult:
+    return _reader(context)
+
+
+def sektoral_position_list(context: Context, data_dict: DataDict) -> AuthResult:
+    return _reader(context)
+
+
+def sektoral_position_assign(context: Context, data_dict: DataDict) -> AuthResult:
+    """Sysadmins only (CKAN grants them every auth before this runs)."""
+    return {"success": False, "msg": tk._("Only sysadmins may assign positions")}
+
+
+def sektoral_position_revoke(context: Context, data_dict: DataDict) -> AuthResult:
+    return {"success": False, "msg": tk._("Only sysadmins may revoke positions")}
+
+
+@tk.auth_allow_anonymous_access
+def sektoral_history(context: Context, data_dict: DataDict) -> AuthResult:
+    """Whoever may read the dataset may read its history."""
+    return sektoral_completeness(context, data_dict)
+
+
+def _transition_auth(name: str):
+    def auth(context: Context, data_dict: DataDict) -> AuthResult:
+        return _result(
+            service.may_transition(context.get("user"), name,
+                                   data_dict.get("id") or ""),
+            tk._("You may not do this at the dataset's current stage"))
+    auth.__name__ = "sektoral_" + name
+    auth.__doc__ = "Who may perform ``%s`` at the current stage." % name
+    return auth
+
+
+for _name in TRANSITIONS:
+    globals()["sektoral_" + _name] = _transition_auth(_name)
+
+
+@tk.chained_auth_function
+@tk.auth_allow_anonymous_access
+def package_show(next_auth: Any, context: Context,
+                 data_dict: DataDict) -> AuthResult:
+    """Core rule, plus: the Walidata (and the Pembina Data) may read every
+    OPD's unpublished items."""
+    result = next_auth(context, data_dict)
+    if result.get("success"):
+        return result
+    pkg = _package(context, data_dict)
+    if (pkg is not None and permissions.may_read_all_items(context.get("user"))
+            and service.get_item(pkg.id) is not None):
+        return {"success": True}
+    return result
+
+
+@tk.chained_auth_function
+def package_update(next_auth: Any, context: Context,
+                   data_dict: DataDict) -> AuthResult:
+    """Core rule, plus the SOP's locks: an OPD cannot edit its item once
+    submitted, until the Kasie returns it; Walidata staff may edit items
+    (they process them in step 3)."""
+    pkg = _package(context, data_dict)
+    item = service.get_item(pkg.id) if pkg is not None else None
+    if item is None:
+        return next_auth(context, data_dict)
+    user = context.get("user")
+    if permissions.is_walidata(user, Position.STAF):
+        return {"success": True}
+    if Stage(item.stage) not in OPD_EDITABLE:
+        return {"success": False, "msg": tk._(
+            "This dataset is at stage \"%(stage)s\": the OPD can edit it "
+            "again only if the Walidata returns it.") % {
+                "stage": tk._(Stage(item.stage).label)}}
+    return next_auth(context, data_dict)
+
+
+def _package(context: Context, data_dict: DataDict) -> Any:
+    from ckan import model
+
+    pkg = context.get("package")
+    if pkg is None:
+        pkg = model.Package.get((data_dict or {}).get("id") or "")
+    return pkg

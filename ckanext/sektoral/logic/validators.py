@@ -28,6 +28,9 @@ except ImportError:  # pragma: no cover - scheming is a hard dependency
         return fn
 
 __all__: list[str] = [
+    "sektoral_cycle_code",
+    "sektoral_template_name",
+    "sektoral_position_name",
     "sektoral_code",
     "sektoral_codes",
     "sektoral_codes_output",
@@ -408,3 +411,39 @@ def sektoral_dataset_refs(key: FlattenKey, data: FlattenDataDict,
             ids.append(pkg.id)
     if not errors[key]:
         data[key] = json.dumps(ids)
+
+
+CYCLE_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{1,39}$")
+
+
+def sektoral_cycle_code(value: Any, context: Context) -> Any:
+    """A cycle code: ``YYYY-S1``/``YYYY-S2`` or any other short code of
+    letters, digits, ``-``, ``_`` and ``.``."""
+    if not CYCLE_CODE.match(str(value or "")):
+        raise tk.Invalid(tk._(
+            "Use a short code of letters, digits, - _ or ., e.g. 2026-S1"))
+    return str(value)
+
+
+def sektoral_template_name(value: Any, context: Context) -> Any:
+    """Name of a shipped Table Schema template (``schemas/tables``)."""
+    from ckanext.sektoral import tables
+
+    if _empty(value):
+        return None
+    names = tables.template_names()
+    if value not in names:
+        raise tk.Invalid(tk._("Unknown Table Schema template. Choose one "
+                              "of: %(names)s") % {"names": ", ".join(names)})
+    return value
+
+
+def sektoral_position_name(value: Any, context: Context) -> Any:
+    """One of the positions kept by the extension."""
+    from ckanext.sektoral.workflow.stages import Position
+
+    allowed = [p.value for p in Position]
+    if value not in allowed:
+        raise tk.Invalid(tk._("Unknown position. Choose one of: %(names)s")
+                         % {"names": ", ".join(allowed)})
+    return value

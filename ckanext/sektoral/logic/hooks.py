@@ -1,0 +1,55 @@
+"""What the ``sektoral`` plugin does in CKAN's dataset hooks.
+
+The plugin module only wires interfaces; the decisions live here:
+
+* permission labels: unpublished items carry ``sektoral-walidata``, held
+  by users with a Walidata or Pembina position, so the Walidata finds
+  every OPD's items in search while the public and other OPD see none;
+* the workflow status shown with a dataset and indexed for facets.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ckan import model
+from ckan.lib.plugins import DefaultPermissionLabels
+
+from ckanext.sektoral.logic import permissions, service
+
+_default_labels = DefaultPermissionLabels()
+
+#: Key of the workflow status in ``package_show`` output.
+STATUS_KEY = "sektoral"
+
+
+def dataset_labels(dataset_obj: model.Package) -> list[str]:
+    labels = _default_labels.get_dataset_labels(dataset_obj)
+    if dataset_obj.private and service.get_item(dataset_obj.id) is not None:
+        labels.append(permissions.WALIDATA_LABEL)
+    return labels
+
+
+def user_labels(user_obj: model.User) -> list[str]:
+    labels = _default_labels.get_user_dataset_labels(user_obj)
+    if user_obj and permissions.positions_of(user_obj.id):
+        labels.append(permissions.WALIDATA_LABEL)
+    return labels
+
+
+def after_dataset_show(pkg_dict: dict[str, Any]) -> None:
+    info = service.item_info(pkg_dict["id"]) if pkg_dict.get("id") else None
+    if info is not None:
+        pkg_dict[STATUS_KEY] = info
+    else:
+        pkg_dict.pop(STATUS_KEY, None)
+
+
+def before_dataset_index(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    """Flat, facetable workflow fields instead of the nested status."""
+    pkg_dict.pop(STATUS_KEY, None)
+    info = service.item_info(pkg_dict["id"])
+    if info is not None:
+        pkg_dict["sektoral_stage"] = info["stage"]
+        pkg_dict["sektoral_cycle"] = info["cycle"]
+        pkg_dict["sektoral_late"] = info["late"]
+    return pkg_dict

@@ -1,0 +1,142 @@
+"""Every action of the extension as every role: allowed or denied."""
+from __future__ import annotations
+
+import pytest
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+from ckan.tests import factories, helpers
+
+from ckanext.sektoral.logic.auth import TRANSITIONS
+from ckanext.sektoral.model import Item
+
+ROLES = ("anonymous", "other_opd", "own_opd", "staf", "kasie", "kabid",
+         "kadis", "pembina", "sysadmin")
+WALIDATA = {"staf", "kasie", "kabid", "kadis", "sysadmin"}
+LOGGED_IN = set(ROLES) - {"anonymous"}
+READERS = WALIDATA | {"own_opd", "pembina"}
+
+EXPECTED: dict[str, set[str]] = {
+    "sektoral_cycle_create": {"staf", "sysadmin"},
+    "sektoral_cycle_update": {"staf", "sysadmin"},
+    "sektoral_item_create": {"staf", "sysadmin"},
+    "sektoral_cycle_show": LOGGED_IN,
+    "sektoral_cycle_list": LOGGED_IN,
+    "sektoral_cycle_status": WALIDATA | {"pembina"},
+    "sektoral_position_list": WALIDATA | {"pembina"},
+    "sektoral_position_assign": {"sysadmin"},
+    "sektoral_position_revoke": {"sysadmin"},
+    "sektoral_history": READERS,
+    "sektoral_completeness": READERS,
+    "package_show": READERS,
+    "sektoral_request": {"staf", "sysadmin"},
+    "sektoral_submit": {"own_opd", "sysadmin"},
+    "sektoral_return": {"kasie", "sysadmin"},
+    "sektoral_accept": {"kasie", "sysadmin"},
+    "sektoral_process": {"staf", "sysadmin"},
+    "sektoral_draft": {"staf", "sysadmin"},
+    "sektoral_check": {"kabid", "sysadmin"},
+    "sektoral_approve": {"kadis", "sysadmin"},
+    "sektoral_publish": {"staf", "sysadmin"},
+    # at stage dalam_laporan the checker (Kabid) reviews
+    "sektoral_return_report": {"kabid", "sysadmin"},
+    # editing the item: own OPD while planned/requested/returned, staff always
+    "package_update": {"own_opd", "staf", "sysadmin"},
+}
+
+
+def test_matrix_covers_every_action():
+    from ckanext.sektoral.logic import action
+
+    assert set(action.__all__) - {"package_update"} <= set(EXPECTED)
+    assert {"sektoral_" + t for t in TRANSITIONS} <= set(EXPECTED)
+
+
+@pytest.fixture(scope="module")
+def world(clean_db_module):
+    sysadmin = factories.Sysadmin()
+    users = {r: factories.User() for r in ROLES
+             if r not in ("anonymous", "sysadmin")}
+    users["sysadmin"] = sysadmin
+    for position in ("staf", "kasie", "kabid", "kadis", "pembina"):
+        helpers.call_action("sektoral_position_assign",
+                            {"user": sysadmin["name"]},
+                            user=users[position]["name"], position=position)
+    org = factories.Organization(
+        users=[{"name": users["own_opd"]["name"], "capacity": "editor"}])
+    factories.Organization(
+        users=[{"name": users["other_opd"]["name"], "capacity": "editor"}])
+    ctx = {"user": users["staf"]["name"]}
+    helpers.call_action("sektoral_cycle_create", ctx, code="AUTH-1",
+                        title="Auth", start_date="2026-01-05")
+    planned = helpers.call_action("sektoral_item_create", ctx, cycle="AUTH-1",
+                                  owner_org=org["id"], title="Planned item")
+    in_report = helpers.call_action("sektoral_item_create", ctx,
+                                    cycle="AUTH-1", owner_org=org["id"],
+                                    title="Item in the draft report")
+    # Test set-up only: put the second item straight into the report stage.
+    model.Session.query(Item).filter(Item.package_id == in_report["id"]).update(
+        {"stage": "dalam_laporan"})
+    model.Session.commit()
+    names = {r: (u["name"] if u else None) for r, u in users.items()}
+    names["anonymous"] = None
+    return {"users": names, "planned": planned["id"],
+            "in_report": in_report["id"]}
+
+
+@pytest.fixture(scope="module")
+def request_context(world):
+    """One Flask request context for the whole matrix (auth messages are
+    translated); a fresh app per case would cost ~0.5 s each."""
+    from ckan.config.middleware import make_app
+    from ckan.common import config
+
+    app = make_app(config)
+    with app._wsgi_app.test_request_context():
+        yield
+
+
+def _data(action: str, world: dict) -> dict:
+    if action in ("sektoral_cycle_show", "sektoral_cycle_update",
+                  "sektoral_cycle_status"):
+        return {"id": "AUTH-1"}
+    if action in ("sektoral_cycle_list", "sektoral_position_list",
+                  "sektoral_cycle_create", "sektoral_item_create"):
+        return {}
+    if action.startswith("sektoral_position_"):
+        return {"user": world["users"]["own_opd"], "position": "staf"}
+    if action == "sektoral_return_report":
+        return {"id": world["in_report"]}
+    return {"id": world["planned"]}
+
+
+@pytest.mark.parametrize("action", sorted(EXPECTED))
+@pytest.mark.parametrize("role", ROLES)
+def test_who_may_call(world, request_context, action, role):
+    context = {"user": world["users"][role] or "", "model": model}
+    try:
+        tk.check_access(action, context, _data(action, world))
+        allowed = True
+    except tk.NotAuthorized:
+        allowed = False
+    assert allowed is (role in EXPECTED[action]), (action, role)
+
+
+def test_submitted_item_is_locked_for_its_opd(world):
+    model.Session.query(Item).filter(Item.package_id == world["planned"]).update(
+        {"stage": "dikirim"})
+    model.Session.commit()
+    try:
+        for role, allowed in (("own_opd", False), ("staf", True)):
+            context = {"user": world["users"][role], "model": model}
+            try:
+                tk.check_access("package_update", context,
+                                {"id": world["planned"]})
+                ok = True
+            except tk.NotAuthorized:
+                ok = False
+            assert ok is allowed, role
+    finally:
+        model.Session.query(Item).filter(
+            Item.package_id == world["planned"]).update({"stage": "direncanakan"})
+        model.Session.commit()
