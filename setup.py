@@ -56,6 +56,7 @@ setup(
         "frictionless>=5.18,<5.19",
         "ckanapi>=4.11",
         "holidays",
+        "openpyxl>=3.1",
     ],
     entry_points={
         "ckan.plugins": [

@@ -20,6 +20,7 @@ EXPECTED: dict[str, set[str]] = {
     "sektoral_cycle_create": {"staf", "sysadmin"},
     "sektoral_cycle_update": {"staf", "sysadmin"},
     "sektoral_item_create": {"staf", "sysadmin"},
+    "sektoral_datalist_import": {"staf", "sysadmin"},
     "sektoral_cycle_show": LOGGED_IN,
     "sektoral_cycle_list": LOGGED_IN,
     "sektoral_cycle_status": WALIDATA | {"pembina"},
@@ -101,7 +102,8 @@ def _data(action: str, world: dict) -> dict:
                   "sektoral_cycle_status"):
         return {"id": "AUTH-1"}
     if action in ("sektoral_cycle_list", "sektoral_position_list",
-                  "sektoral_cycle_create", "sektoral_item_create"):
+                  "sektoral_cycle_create", "sektoral_item_create",
+                  "sektoral_datalist_import"):
         return {}
     if action.startswith("sektoral_position_"):
         return {"user": world["users"]["own_opd"], "position": "staf"}

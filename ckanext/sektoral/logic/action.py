@@ -27,6 +27,7 @@ __all__: list[str] = [
     "sektoral_cycle_list",
     "sektoral_cycle_status",
     "sektoral_item_create",
+    "sektoral_datalist_import",
     "sektoral_request",
     "sektoral_submit",
     "sektoral_return",
@@ -358,6 +359,106 @@ def _create_item(context: Context, data_dict: DataDict,
     return tk.get_action("package_show")(
         {"user": site_user["name"], "ignore_auth": True},
         {"id": package["id"]})
+
+
+#: Largest data-list file accepted (bytes).
+MAX_DATALIST_BYTES = 5 * 1024 * 1024
+
+
+@tk.validate_action_data(schema.sektoral_datalist_import_schema)
+def sektoral_datalist_import(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Import a cycle's data list from a CSV or XLSX file: one private
+    ``data-sektoral`` item per row. Every row is checked first; if any row
+    is wrong, nothing is created and the row-numbered errors come back.
+
+    Columns: OPD, Judul, Satuan, Level Penyajian, Frekuensi, Urusan,
+    Template (optional), Catatan (optional). Codes may be given as codes or
+    as their Indonesian labels.
+
+    :param cycle: id or code of an open cycle
+    :type cycle: string
+    :param upload: the file (multipart upload)
+    :type upload: file
+    :param dry_run: only check and preview, create nothing (default false)
+    :type dry_run: bool
+    :returns: ``{"ok": true, "created": [dataset ids], "items": [...]}``;
+        on errors a ValidationError with ``rows``: ``[{"row", "column",
+        "field", "text"}]``
+
+    Example::
+
+        ckanapi action sektoral_datalist_import cycle=2026-S1 \\
+            upload@daftar-data-2026-S1.xlsx
+    """
+    tk.check_access("sektoral_datalist_import", context, data_dict)
+    from ckan import model
+    from ckanext.sektoral.workflow import datalist
+
+    cycle = service.get_cycle(data_dict["cycle"])
+    if cycle.status != "open":
+        raise tk.ValidationError({"cycle": [tk._("The cycle is closed")]})
+    upload = data_dict.get("upload")
+    if upload is None or not hasattr(upload, "read"):
+        raise tk.ValidationError({"upload": [tk._("Upload a CSV or XLSX file")]})
+    content = upload.read(MAX_DATALIST_BYTES + 1)
+    if len(content) > MAX_DATALIST_BYTES:
+        raise tk.ValidationError({"upload": [tk._(
+            "The file is larger than %(mb)s MB") % {"mb": MAX_DATALIST_BYTES // 2**20}]})
+    orgs = tk.get_action("organization_list")(
+        {"ignore_auth": True},
+        {"all_fields": True, "include_extras": True, "limit": 1000})
+    result = datalist.parse_datalist(
+        content, getattr(upload, "filename", "") or "",
+        datalist.build_opd_lookup(orgs))
+    errors = [e.to_dict(tk._) for e in result.errors]
+    errors += _existing_duplicates(cycle, result.items)
+    if errors or not result.ok:
+        raise tk.ValidationError({
+            "upload": [tk._("The data list has %(n)s error(s); nothing was "
+                            "imported.") % {"n": len(errors)}],
+            "rows": errors})
+    preview = result.to_dict(tk._)
+    if tk.asbool(data_dict.get("dry_run")):
+        return dict(preview, created=[])
+    created = []
+    try:
+        for item in result.items:
+            fields = item.dataset_fields()
+            if item.catatan:
+                fields["notes"] = item.catatan
+            package = _create_item(context, dict(
+                cycle=cycle.id, template=item.template,
+                __extras={k: v for k, v in fields.items()
+                          if k not in ("owner_org", "title")},
+                owner_org=fields["owner_org"], title=fields["title"]),
+                defer_commit=True)
+            created.append(package["id"])
+        model.Session.commit()
+    except Exception:
+        model.Session.rollback()
+        raise
+    for package_id in created:
+        service.reindex(package_id)
+    return dict(preview, created=created)
+
+
+def _existing_duplicates(cycle: Cycle, items: Any) -> list[dict[str, Any]]:
+    """Rows whose OPD already has an item of that title in the cycle."""
+    from ckan import model
+    from ckanext.sektoral.workflow.datalist import normalize_key
+
+    rows = model.Session.query(model.Package.title, model.Group.name).join(
+        Item, Item.package_id == model.Package.id).join(
+        model.Group, model.Group.id == Item.owner_org).filter(
+        Item.cycle_id == cycle.id, model.Package.state == "active")
+    existing = {(org, normalize_key(title or "")) for title, org in rows}
+    return [{
+        "row": item.row, "column": None, "field": "judul",
+        "message": "already in cycle", "params": {},
+        "text": tk._("Row %(row)s: %(org)s already has \"%(title)s\" in this "
+                     "cycle") % {"row": item.row, "org": item.org,
+                                  "title": item.judul},
+    } for item in items if (item.org, normalize_key(item.judul)) in existing]
 
 
 def _staff_position(user: Any) -> str:

@@ -20,6 +20,7 @@ __all__: list[str] = [
     "sektoral_cycle_list",
     "sektoral_cycle_status",
     "sektoral_item_create",
+    "sektoral_datalist_import",
     "sektoral_history",
     "sektoral_position_assign",
     "sektoral_position_revoke",
@@ -66,6 +67,10 @@ def sektoral_cycle_update(context: Context, data_dict: DataDict) -> AuthResult:
 
 
 def sektoral_item_create(context: Context, data_dict: DataDict) -> AuthResult:
+    return _staff(context)
+
+
+def sektoral_datalist_import(context: Context, data_dict: DataDict) -> AuthResult:
     return _staff(context)
 
 

@@ -106,3 +106,16 @@ def sektoral_position_schema(
 def sektoral_cycle_status_schema(not_empty: Validator,
                                  unicode_safe: Validator) -> Schema:
     return {"id": [not_empty, unicode_safe]}
+
+
+@tk.validator_args
+def sektoral_datalist_import_schema(
+    not_empty: Validator, ignore_missing: Validator, unicode_safe: Validator,
+    boolean_validator: Validator,
+) -> Schema:
+    """Input of ``sektoral_datalist_import``."""
+    return {
+        "cycle": [not_empty, unicode_safe],
+        "upload": [ignore_missing],
+        "dry_run": [ignore_missing, boolean_validator],
+    }
