@@ -177,8 +177,16 @@ def test_unpublished_items_are_invisible_to_public_and_other_opd(people):
                 start_date="2026-07-01")
     item = api["staf"]("sektoral_item_create", cycle="2026-S2",
                        owner_org=org["name"], title="Produksi Padi Sawah")
+    resource = api["staf"]("resource_create", package_id=item["id"],
+                           url="http://data.example/padi.csv", format="CSV")
     for who in ("anon", "other_opd"):
         api[who].error("package_show", 403, id=item["id"])
+        api[who].error("resource_show", 403, id=resource["id"])
+        api[who].error("package_activity_list", 403, id=item["id"])
+        download = api[who].app.get(
+            "/dataset/{}/resource/{}/download".format(item["id"], resource["id"]),
+            headers=api[who].headers)
+        assert download.status_code in (403, 404)
         found = api[who]("package_search", q="Padi", include_private=True)
         assert found["count"] == 0
         api[who].error("sektoral_history", 403, id=item["id"])
@@ -201,3 +209,36 @@ def test_illegal_transition_names_stage_and_who_may_act(people):
     error = api["kasie"].error("sektoral_accept", 409, id=item["id"])
     message = error["stage"][0]
     assert "Direncanakan" in message and "Staf Walidata" in message, message
+
+
+def test_cycle_status_query_count_does_not_grow_with_items(people):
+    import sqlalchemy as sa
+    from ckan import model
+
+    api, org = people
+    api["staf"]("sektoral_cycle_create", code="Q-1", title="Q",
+                start_date="2026-07-01")
+
+    def queries() -> int:
+        count = 0
+
+        def on_execute(*args, **kwargs):
+            nonlocal count
+            count += 1
+        engine = model.meta.engine
+        sa.event.listen(engine, "before_cursor_execute", on_execute)
+        try:
+            status = api["staf"]("sektoral_cycle_status", id="Q-1")
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", on_execute)
+        return count, status["total"]
+
+    api["staf"]("sektoral_item_create", cycle="Q-1", owner_org=org["name"],
+                title="Item 0")
+    few = queries()
+    for i in range(1, 6):
+        api["staf"]("sektoral_item_create", cycle="Q-1",
+                    owner_org=org["name"], title="Item %s" % i)
+    many = queries()
+    assert (few[1], many[1]) == (1, 6)
+    assert many[0] == few[0]
