@@ -73,6 +73,20 @@ def _empty(value: Any) -> bool:
     return value is tk.missing or value is None or value == "" or value == []
 
 
+def _as_list(value: Any, separator: str) -> Any:
+    """A JSON list or a ``separator``-separated string as a list; other
+    values (lists, or garbage the caller reports) unchanged."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if text.startswith("["):
+        try:
+            return json.loads(text)
+        except ValueError:
+            return [text]
+    return [v.strip() for v in re.split(separator, text) if v.strip()]
+
+
 def _code_list_name(field: dict[str, Any]) -> str:
     name = field.get("sektoral_codes")
     if not name:
@@ -121,15 +135,7 @@ def sektoral_codes(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
         if _empty(value):
             data[key] = "[]"
             return
-        if isinstance(value, str):
-            text = value.strip()
-            if text.startswith("["):
-                try:
-                    value = json.loads(text)
-                except ValueError:
-                    value = [text]
-            else:
-                value = [v for v in (s.strip() for s in text.split(",")) if v]
+        value = _as_list(value, r",")
         if not isinstance(value, (list, tuple)):
             errors[key].append(tk._("Expecting a list of codes"))
             return
@@ -387,15 +393,7 @@ def sektoral_dataset_refs(key: FlattenKey, data: FlattenDataDict,
     if _empty(value):
         data[key] = "[]"
         return
-    if isinstance(value, str):
-        text = value.strip()
-        if text.startswith("["):
-            try:
-                value = json.loads(text)
-            except ValueError:
-                value = [text]
-        else:
-            value = [v.strip() for v in re.split(r"[,\s]+", text) if v.strip()]
+    value = _as_list(value, r"[,\s]+")
     if not isinstance(value, (list, tuple)):
         errors[key].append(tk._("Expecting a list of datasets"))
         return
