@@ -16,7 +16,7 @@ import sqlalchemy as sa
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from ckanext.sektoral import config
+from ckanext.sektoral import config, notify
 from ckanext.sektoral.logic import permissions
 from ckanext.sektoral.model import Cycle, Item, Transition
 from ckanext.sektoral.workflow import schedule as schedule_mod
@@ -235,6 +235,7 @@ def transition(context: dict[str, Any], name: str, package_id: str,
     reindex(item.package_id)
     data = row.as_dict()
     data["status"] = item_info(item.package_id)
+    notify.on_transition(data)  # background mail; never raises
     return data
 
 
