@@ -7,7 +7,8 @@
 # Environment: SEKTORAL_DB_URL (default postgresql://ckan_default:pass@127.0.0.1/ckan_dev),
 # SEKTORAL_REDIS_URL (default redis://127.0.0.1:6379/0), SEKTORAL_PORT (5000),
 # SEKTORAL_DEMO_PASSWORD (password of the demo users it creates),
-# SEKTORAL_DEMO_DIR (pid files, logs, uploaded files; default .demo/).
+# SEKTORAL_DEMO_DIR (pid files, logs, uploaded files; default .demo/),
+# SEKTORAL_DEMO_MAIL=1 (the worker also sends the workflow e-mails).
 source "$(dirname "$0")/common.sh"
 
 PORT="${SEKTORAL_PORT:-5000}"
@@ -50,17 +51,30 @@ fi
 
 ckan_() { "$CKAN" -c "$INI" "$@"; }
 
+# A worker of an earlier run would take the demo loader's validation jobs.
+stop_all
+
 log "migrating $db_name (CKAN core and every enabled plugin's migrations)"
 ckan_ db init >/dev/null
 ckan_ db upgrade >/dev/null
 ckan_ validation init-db >/dev/null
-log "seeding demo data"
-ckan_ sektoral seed-demo
+# OPD, users, Walidata positions and the cycle 2026-S1 with items at every
+# stage, moved there through the workflow actions (skipped when the cycle
+# exists; `ckan sektoral demo --reset-cycle` loads it again). Prints the
+# users and the positions; CKAN's log lines go to $RUN/demo-load.log.
+log "loading the demo data (ckan sektoral demo)"
+if ! ckan_ sektoral demo 2>"$RUN/demo-load.log"; then
+    tail -n 40 "$RUN/demo-load.log" >&2
+    die "loading the demo data failed (log: $RUN/demo-load.log)"
+fi
 ckan_ search-index rebuild >/dev/null 2>&1 || log "search index rebuild reported a problem"
 
-stop_all
 log "starting the RQ worker"
-nohup "$CKAN" -c "$INI" jobs worker >"$RUN/worker.log" 2>&1 &
+# Queues: default (file validation) and, when SEKTORAL_DEMO_MAIL=1 and
+# CKAN's smtp.* options point at a real server, sektoral (e-mails).
+QUEUES=(default)
+[ "${SEKTORAL_DEMO_MAIL:-0}" = 1 ] && QUEUES+=(sektoral)
+nohup "$CKAN" -c "$INI" jobs worker "${QUEUES[@]}" >"$RUN/worker.log" 2>&1 &
 echo $! >"$RUN/worker.pid"
 log "starting the portal on http://127.0.0.1:$PORT"
 nohup "$CKAN" -c "$INI" run -H 127.0.0.1 -p "$PORT" -r >"$RUN/server.log" 2>&1 &

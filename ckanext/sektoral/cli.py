@@ -59,13 +59,8 @@ def request_context(lang: Optional[str] = None) -> Iterator[None]:
     commands use (``ckan user add``): translations, ``h.*`` helpers and
     ``url_for`` need one. ``lang`` sets the language of the actions'
     messages (CKAN reads it from ``CKAN_LANG`` in the WSGI environ)."""
-    ctx = click.get_current_context(silent=True)
-    flask_app = ctx.meta.get("flask_app") if ctx is not None else None
-    if flask_app is None:  # called outside ``ckan`` (should not happen)
-        from ckan.common import config
-        from ckan.config.middleware import make_app
-
-        flask_app = make_app(config)._wsgi_app  # type: ignore[attr-defined]
+    ctx = click.get_current_context()
+    flask_app = ctx.meta["flask_app"]  # set by ``ckan`` for every command
     environ = {"CKAN_LANG": lang} if lang else {}
     with flask_app.test_request_context(environ_base=environ):
         yield
@@ -454,8 +449,9 @@ def position_list(user: Optional[str]):
               help="Only print who would be reminded; send nothing.")
 @action_command
 def remind(days: int, dry_run: bool):
-    """E-mail reminders of upcoming and past deadlines to the OPD and the
-    Walidata; prints one line per reminder.
+    """E-mail reminders of upcoming and past deadlines: one mail per OPD
+    whose items wait on it, one per Walidata position; prints one line per
+    mail (exit status 1 if one could not be sent).
 
     CKAN has no scheduler: run it from cron once a working day, e.g. at
     07:00 server time (the deadlines use ckan.display_timezone):
@@ -470,12 +466,23 @@ def remind(days: int, dry_run: bool):
         raise CommandError(f"Reminders are not available: {err}")
     reminders = notify.remind(days=days, dry_run=dry_run)
     prefix = "[dry run] " if dry_run else ""
+    failed = 0
     for r in reminders:
         items = r.get("items") or []
-        click.echo(f"{prefix}{r.get('recipient')}: {r.get('subject')} "
-                   f"({len(items)} item{'s' if len(items) != 1 else ''})")
-    verb = "would be sent" if dry_run else "sent"
-    click.secho(f"{len(reminders)} reminder(s) {verb}.", fg="green")
+        line = (f"{prefix}{r.get('recipient')}: {r.get('subject')} "
+                f"({len(items)} item{'s' if len(items) != 1 else ''})")
+        if not dry_run and r.get("sent") is False:
+            failed += 1
+            click.secho(f"{line}: NOT SENT: {r.get('error') or 'unknown error'}",
+                        fg="red")
+        else:
+            click.echo(line)
+    if dry_run:
+        click.secho(f"{len(reminders)} reminder(s) would be sent.", fg="green")
+        return
+    click.secho(f"{len(reminders) - failed} reminder(s) sent.", fg="green")
+    if failed:
+        raise CommandError(f"Error: {failed} reminder(s) could not be sent.")
 
 
 # -- demo -----------------------------------------------------------------------
@@ -515,8 +522,8 @@ def seed_demo(password: str):
 @sektoral.command("demo")
 @_password_option()
 @click.option("--reset-cycle", is_flag=True,
-              help=f"Delete the demo cycle (its datasets, files and audit "
-                   f"rows) and load it again.")
+              help="Delete the demo cycle 2026-S1 (its datasets, files, "
+                   "validation reports and audit rows) and load it again.")
 @action_command
 def demo_load(password: str, reset_cycle: bool):
     """Load the realistic demo: the OPD of Pemprov Maluku Utara, users
