@@ -1,0 +1,1 @@
+"""Analysis of submitted data files (plain Python, no CKAN import)."""
