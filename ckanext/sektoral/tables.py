@@ -32,8 +32,9 @@ from typing import Any, Optional, Union
 from ckanext.sektoral import codes
 
 #: BPS table symbols read as "no value" (``...`` not available, ``-`` and
-#: ``–`` nil, ``NA`` cannot be shown, ``x`` confidential) and the empty cell.
-BPS_MISSING_VALUES: list[str] = ["", "...", "-", "\u2013", "NA", "x"]
+#: ``–`` nil, ``NA`` cannot be shown, ``x`` confidential) and the empty cell;
+#: ``…`` is ``...`` after a spreadsheet's AutoCorrect.
+BPS_MISSING_VALUES: list[str] = ["", "...", "\u2026", "-", "\u2013", "NA", "x"]
 
 SHAPES: tuple[str, ...] = (
     "kabupaten_kota_tahunan",

@@ -31,7 +31,7 @@ def test_templates_are_valid_table_schemas(name):
     descriptor = tables.load(name)
     report = frictionless.Schema.validate_descriptor(descriptor)
     assert report.valid, report.flatten(["note"])
-    assert descriptor["missingValues"] == ["", "...", "-", "\u2013", "NA", "x"]
+    assert descriptor["missingValues"] == ["", "...", "\u2026", "-", "\u2013", "NA", "x"]
     nilai = next(f for f in descriptor["fields"] if f["name"] == "nilai")
     if name.endswith("_angka_id"):
         assert (nilai["decimalChar"], nilai["groupChar"]) == (",", ".")
