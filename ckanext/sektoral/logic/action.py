@@ -15,6 +15,7 @@ from ckanext.scheming.helpers import scheming_get_dataset_schema
 from ckanext.sektoral.logic import permissions, schema, service
 from ckanext.sektoral.model import Cycle, Item, Transition, UserPosition
 from ckanext.sektoral.workflow import completeness
+from ckanext.sektoral.workflow.schedule import is_late
 from ckanext.sektoral.workflow.stages import Stage
 
 log = logging.getLogger(__name__)
@@ -253,7 +254,7 @@ def sektoral_cycle_status(context: Context, data_dict: DataDict) -> dict[str, An
     steps = service.cycle_schedule(cycle)
     on = service.today()
     late_stages = [s.value for s in Stage
-                   if s.step and service.schedule_mod.is_late(
+                   if s.step and is_late(
                        steps[s.step - 1].due, on)]
     rows = model.Session.query(
         Item.owner_org, Item.stage, sa.func.count(),
