@@ -38,6 +38,7 @@ setup(
             "templates/**/*",
             "assets/**/*",
             "i18n/**/*",
+            "public/**/*",
         ],
         "ckanext.sektoral.schemas": [
             "*.yaml",

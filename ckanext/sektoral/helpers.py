@@ -8,6 +8,8 @@ from ckanext.sektoral import codes
 __all__: list[str] = [
     "sektoral_code_choices",
     "sektoral_code_label",
+    "sektoral_stage_label",
+    "sektoral_date",
 ]
 
 
@@ -42,3 +44,35 @@ def sektoral_code_label(list_name: str, value: str,
         except Exception:  # outside a request
             lang = None
     return codes.load(list_name).label(value, lang)
+
+
+def _ui_lang() -> Optional[str]:
+    import ckan.plugins.toolkit as tk
+    try:
+        return tk.h.lang()
+    except Exception:  # outside a request
+        return None
+
+
+def sektoral_stage_label(stage: str) -> str:
+    """Translated label of a stored stage value (the value if unknown)."""
+    import ckan.plugins.toolkit as tk
+    from ckanext.sektoral.workflow.stages import Stage
+    try:
+        return tk._(Stage(stage).label)
+    except ValueError:
+        return stage
+
+
+def sektoral_date(value: Any, fmt: str = "long") -> str:
+    """A date (``date``, ``datetime`` or ISO string) in the UI language:
+    ``25 November 2026`` in Indonesian."""
+    import datetime as dt
+    from babel.dates import format_date
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10])
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    return format_date(value, format=fmt, locale=_ui_lang() or "id")

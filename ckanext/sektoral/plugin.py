@@ -1,10 +1,15 @@
 """Interface wiring of the ``sektoral`` plugin; the logic lives elsewhere."""
 from __future__ import annotations
 
+import importlib
+from collections.abc import Iterable
+from typing import Any
+
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
+from ckanext.sektoral import views
 from ckanext.sektoral.compat import validation as validation_compat
 from ckanext.sektoral.logic import hooks
 
@@ -15,16 +20,49 @@ from ckanext.sektoral.logic import hooks
 validation_compat.apply()
 
 
-@tk.blanket.actions
-@tk.blanket.auth_functions
+#: Each area keeps its actions, auth functions and helpers in its own
+#: modules (names listed in their ``__all__``); one name, one module.
+AREAS = ("ckanext.sektoral.logic", "ckanext.sektoral.documents",
+         "ckanext.sektoral.publication")
+HELPER_MODULES = ("ckanext.sektoral.helpers",
+                  "ckanext.sektoral.documents.helpers",
+                  "ckanext.sektoral.publication.helpers")
+
+
+def _collect(module_names: Iterable[str]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for module_name in module_names:
+        module = importlib.import_module(module_name)
+        for name in module.__all__:
+            if name in found:
+                raise RuntimeError(f"{name} is defined by two modules")
+            found[name] = getattr(module, name)
+    return found
+
+
+def _actions() -> dict[str, Any]:
+    return _collect(f"{area}.action" for area in AREAS)
+
+
+def _auth_functions() -> dict[str, Any]:
+    return _collect(f"{area}.auth" for area in AREAS)
+
+
+def _helpers() -> dict[str, Any]:
+    return _collect(HELPER_MODULES)
+
+
+@tk.blanket.actions(_actions)
+@tk.blanket.auth_functions(_auth_functions)
 @tk.blanket.validators
-@tk.blanket.helpers
+@tk.blanket.helpers(_helpers)
 @tk.blanket.cli
 @tk.blanket.config_declarations
 class SektoralPlugin(DefaultTranslation, p.SingletonPlugin):
     # DefaultTranslation provides i18n_directory/i18n_domain (ckanext-sektoral);
     # `implements(ITranslation, inherit=True)` alone gives empty ones.
     p.implements(p.IConfigurer)
+    p.implements(p.IBlueprint)
     p.implements(p.ITranslation, inherit=True)
     p.implements(p.IPermissionLabels)
     p.implements(p.IPackageController, inherit=True)
@@ -33,6 +71,13 @@ class SektoralPlugin(DefaultTranslation, p.SingletonPlugin):
 
     def update_config(self, config_):
         tk.add_template_directory(config_, "templates")
+        tk.add_public_directory(config_, "public")
+        tk.add_resource("assets", "sektoral")
+
+    # IBlueprint
+
+    def get_blueprint(self):
+        return views.blueprints()
 
     # IPermissionLabels
 

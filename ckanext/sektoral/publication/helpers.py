@@ -1,0 +1,4 @@
+"""Template helpers of publication and the public pages."""
+from __future__ import annotations
+
+__all__: list[str] = []

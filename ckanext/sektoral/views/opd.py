@@ -1,0 +1,6 @@
+"""Pages: opd (see views/__init__.py)."""
+from __future__ import annotations
+
+from flask import Blueprint
+
+blueprint = Blueprint("sektoral_opd", __name__)

@@ -1,0 +1,6 @@
+"""Pages: public (see views/__init__.py)."""
+from __future__ import annotations
+
+from flask import Blueprint
+
+blueprint = Blueprint("sektoral_public", __name__)

@@ -1,0 +1,6 @@
+"""Pages: publication (see views/__init__.py)."""
+from __future__ import annotations
+
+from flask import Blueprint
+
+blueprint = Blueprint("sektoral_publication", __name__)

@@ -1,0 +1,6 @@
+"""Pages: workspace (see views/__init__.py)."""
+from __future__ import annotations
+
+from flask import Blueprint
+
+blueprint = Blueprint("sektoral_workspace", __name__)
