@@ -23,7 +23,10 @@ CHROMIUM_ARGS = [
     "--disable-sync", "--no-first-run", "--disable-quic",
 ]
 DEMO_PASSWORD = "Browser-Test-2026"
-BROWSER_DB = "ckan_test_browser"
+# Overridable so that two runs on one machine do not share a database.
+BROWSER_DB = os.environ.get("SEKTORAL_BROWSER_DB", "ckan_test_browser")
+BROWSER_REDIS = os.environ.get("SEKTORAL_BROWSER_REDIS",
+                               "redis://127.0.0.1:6379/2")
 
 
 def _free_port() -> int:
@@ -49,7 +52,7 @@ def live_portal(tmp_path_factory):
     env = dict(
         os.environ,
         SEKTORAL_DB_URL=f"postgresql://ckan_default:pass@127.0.0.1/{BROWSER_DB}",
-        SEKTORAL_REDIS_URL="redis://127.0.0.1:6379/2",
+        SEKTORAL_REDIS_URL=BROWSER_REDIS,
         SEKTORAL_PORT=str(port),
         SEKTORAL_DEMO_DIR=str(run_dir),
         SEKTORAL_DEMO_PASSWORD=DEMO_PASSWORD,
