@@ -38,7 +38,6 @@ setup(
             "templates/**/*",
             "assets/**/*",
             "i18n/**/*",
-            "public/**/*",
         ],
         "ckanext.sektoral.schemas": [
             "*.yaml",

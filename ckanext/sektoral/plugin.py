@@ -22,11 +22,13 @@ validation_compat.apply()
 
 #: Each area keeps its actions, auth functions and helpers in its own
 #: modules (names listed in their ``__all__``); one name, one module.
-AREAS = ("ckanext.sektoral.logic", "ckanext.sektoral.documents",
-         "ckanext.sektoral.publication")
-HELPER_MODULES = ("ckanext.sektoral.helpers",
-                  "ckanext.sektoral.documents.helpers",
-                  "ckanext.sektoral.publication.helpers")
+AREAS = ("ckanext.sektoral.logic",         # workflow engine
+         "ckanext.sektoral.inbox",         # OPD inbox
+         "ckanext.sektoral.documents",     # letters, compilation, report, analysis
+         "ckanext.sektoral.publication",   # publication, national portal
+         "ckanext.sektoral.insight")       # public pages, OPD performance
+HELPER_MODULES = ("ckanext.sektoral.helpers",) + tuple(
+    f"{area}.helpers" for area in AREAS[1:])
 
 
 def _collect(module_names: Iterable[str]) -> dict[str, Any]:
@@ -71,7 +73,6 @@ class SektoralPlugin(DefaultTranslation, p.SingletonPlugin):
 
     def update_config(self, config_):
         tk.add_template_directory(config_, "templates")
-        tk.add_public_directory(config_, "public")
         tk.add_resource("assets", "sektoral")
 
     # IBlueprint

@@ -1,0 +1,4 @@
+"""helpers of the insight area; collected by plugin.py (names in __all__)."""
+from __future__ import annotations
+
+__all__: list[str] = []
