@@ -43,6 +43,9 @@ EXPECTED: dict[str, set[str]] = {
     "sektoral_return_report": {"kabid", "sysadmin"},
     # editing the item: own OPD while planned/requested/returned, staff always
     "package_update": {"own_opd", "staf", "sysadmin"},
+    # coarse gate only: every dataset is then checked with the step's own
+    # auth (tests/logic/test_bulk_transition.py)
+    "sektoral_bulk_transition": LOGGED_IN,
 }
 
 
@@ -105,6 +108,8 @@ def _data(action: str, world: dict) -> dict:
                   "sektoral_cycle_create", "sektoral_item_create",
                   "sektoral_datalist_import"):
         return {}
+    if action == "sektoral_bulk_transition":
+        return {"transition": "request", "ids": [world["planned"]]}
     if action.startswith("sektoral_position_"):
         return {"user": world["users"]["own_opd"], "position": "staf"}
     if action == "sektoral_return_report":

@@ -9,6 +9,7 @@ import logging
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan import model
 from ckan.types import Context, DataDict
 from ckanext.scheming.helpers import scheming_get_dataset_schema
 
@@ -39,6 +40,7 @@ __all__: list[str] = [
     "sektoral_approve",
     "sektoral_return_report",
     "sektoral_publish",
+    "sektoral_bulk_transition",
     "sektoral_history",
     "sektoral_position_assign",
     "sektoral_position_revoke",
@@ -530,6 +532,72 @@ sektoral_return_report = _transition_action("return_report", """Step 5: the
 sektoral_publish = _transition_action("publish", """Step 6: staff publish
     an approved dataset: it becomes public (``disetujui`` to
     ``dipublikasikan``). The only way an item becomes public.""")
+
+
+@tk.validate_action_data(schema.sektoral_bulk_transition_schema)
+def sektoral_bulk_transition(context: Context,
+                             data_dict: DataDict) -> dict[str, Any]:
+    """The same transition on many items at once, all or nothing: if one
+    item may not move (wrong stage, not allowed, conflict, incomplete
+    submission), nothing moves and the error names that dataset.
+
+    Used for sending every request of a cycle, accepting every complete
+    submission, and for the report approvals of the Kabid and the Kadis.
+    With ``cycle`` and no ``ids``, it takes every item of that cycle that
+    waits in the transition's source stage(s). When the approver approves
+    a whole cycle, the current draft report version is recorded as the
+    approved one.
+
+    :param transition: ``request``, ``accept``, ``process``, ``draft``,
+        ``check``, ``approve``, ``return``, ``return_report``, ... (the
+        names of the single-item actions without ``sektoral_``)
+    :type transition: string
+    :param ids: ids or names of the datasets
+    :type ids: list of strings
+    :param cycle: code or id of a cycle (instead of ``ids``)
+    :type cycle: string
+    :param note: note recorded on every item (required to return)
+    :type note: string
+    :returns: ``{"count": n, "results": [audit rows...]}``
+    :rtype: dictionary
+
+    Example::
+
+        ckanapi action sektoral_bulk_transition transition=accept \\
+            ids='["dataset-a","dataset-b"]'
+    """
+    name = data_dict["transition"]
+    ids = list(data_dict.get("ids") or [])
+    cycle_ref = data_dict.get("cycle")
+    cycle = None
+    if cycle_ref:
+        cycle = service.get_cycle(cycle_ref)
+    if not ids and cycle is not None:
+        sources = [s.value for s in service.transition_sources(name)]
+        ids = [pid for (pid,) in model.Session.query(Item.package_id).filter(
+            Item.cycle_id == cycle.id, Item.stage.in_(sources)).order_by(
+            Item.package_id)]
+    if not ids:
+        raise tk.ValidationError({"ids": [tk._(
+            "No dataset waits for this step")]})
+    for package_id in ids:
+        try:
+            tk.check_access("sektoral_" + name, context, {"id": package_id})
+        except tk.NotAuthorized as err:
+            raise tk.NotAuthorized("%s: %s" % (package_id, err))
+    try:
+        results = service.transition_many(
+            context, name, [(pid, None) for pid in ids],
+            data_dict.get("note") or "")
+    except tk.ValidationError as err:
+        failed = getattr(err, "sektoral_dataset", None)
+        if failed:
+            pkg = model.Package.get(failed)
+            err.error_dict["dataset"] = [pkg.title if pkg else failed]
+        raise
+    if cycle is not None and name == "approve":
+        service.approve_report(cycle.id, context.get("user"))
+    return {"count": len(results), "results": results}
 
 
 @tk.validate_action_data(schema.sektoral_id_schema)

@@ -22,6 +22,7 @@ __all__: list[str] = [
     "sektoral_item_create",
     "sektoral_datalist_import",
     "sektoral_history",
+    "sektoral_bulk_transition",
     "sektoral_position_assign",
     "sektoral_position_revoke",
     "sektoral_position_list",
@@ -120,6 +121,16 @@ def _transition_auth(name: str):
 
 for _name in TRANSITIONS:
     globals()["sektoral_" + _name] = _transition_auth(_name)
+
+
+def sektoral_bulk_transition(context: Context, data_dict: DataDict) -> AuthResult:
+    """Logged-in users; the action then checks the single-item auth of
+    the step for every dataset (one refusal refuses the batch)."""
+    user = context.get("user")
+    return _result(bool(user) and (permissions.is_sysadmin(user)
+                                   or bool(permissions.positions_of(user))
+                                   or permissions.is_some_producer(user)),
+                   tk._("You may not do this at the dataset's current stage"))
 
 
 @tk.chained_auth_function

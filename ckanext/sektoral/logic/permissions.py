@@ -75,3 +75,22 @@ def actor(user: Optional[str], org_id: Optional[str] = None) -> Actor:
         positions=positions_of(user),
         producer=is_producer_of(user, org_id),
     )
+
+
+def producer_orgs(user: Optional[str]) -> list[str]:
+    """Ids of the organizations in which the user is an editor or admin."""
+    obj = user_object(user)
+    if obj is None:
+        return []
+    rows = model.Session.query(model.Member.group_id).join(
+        model.Group, model.Group.id == model.Member.group_id).filter(
+        model.Member.table_name == "user", model.Member.table_id == obj.id,
+        model.Member.state == "active", model.Member.capacity.in_(
+            ["editor", "admin"]),
+        model.Group.is_organization.is_(True), model.Group.state == "active")
+    return [group_id for (group_id,) in rows]
+
+
+def is_some_producer(user: Optional[str]) -> bool:
+    """Editor or admin of at least one organization."""
+    return bool(producer_orgs(user))

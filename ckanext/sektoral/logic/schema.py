@@ -1,6 +1,8 @@
 """Input schemas of the ckanext-sektoral actions (navl)."""
 from __future__ import annotations
 
+from typing import Any
+
 import ckan.plugins.toolkit as tk
 from ckan.types import Schema, Validator
 
@@ -119,3 +121,35 @@ def sektoral_datalist_import_schema(
         "upload": [ignore_missing],
         "dry_run": [ignore_missing, boolean_validator],
     }
+
+
+@tk.validator_args
+def sektoral_bulk_transition_schema(
+    not_empty: Validator, ignore_missing: Validator, unicode_safe: Validator,
+    one_of: Validator, ignore_empty: Validator,
+) -> Schema:
+    """Input of ``sektoral_bulk_transition``."""
+    from ckanext.sektoral.logic.auth import TRANSITIONS
+    return {
+        "transition": [not_empty, unicode_safe, one_of(list(TRANSITIONS))],
+        "ids": [ignore_missing, sektoral_id_list],
+        "cycle": [ignore_empty, unicode_safe],
+        "note": [ignore_missing, unicode_safe],
+    }
+
+
+def sektoral_id_list(value: Any, context: Any) -> list[str]:
+    """A list of dataset ids (a JSON list, or a comma/space separated string)."""
+    if isinstance(value, str):
+        value = [v for v in value.replace(",", " ").split() if v]
+    if not isinstance(value, (list, tuple)) or not all(
+            isinstance(v, str) and v.strip() for v in value):
+        raise tk.Invalid(tk._("Must be a list of dataset ids"))
+    if len(value) > BULK_LIMIT:
+        raise tk.Invalid(tk._("At most %(limit)s datasets at once")
+                         % {"limit": BULK_LIMIT})
+    return list(dict.fromkeys(v.strip() for v in value))
+
+
+#: Most items one bulk transition moves (a cycle has a few hundred).
+BULK_LIMIT = 2000

@@ -188,9 +188,46 @@ def transition(context: dict[str, Any], name: str, package_id: str,
     one read here (or the ``version`` the caller saw); a concurrent
     transition makes this one fail with a conflict error, changing nothing.
     """
+    return transition_many(context, name, [(package_id, version)], note)[0]
+
+
+def transition_many(context: dict[str, Any], name: str,
+                    targets: list[tuple[str, Optional[int]]],
+                    note: str = "") -> list[dict[str, Any]]:
+    """The same transition on several items, all or nothing: one commit
+    after every item moved; the first refusal rolls every move back."""
     user = permissions.user_object(context.get("user"))
     if user is None:
         raise tk.NotAuthorized(tk._("You must be logged in"))
+    moved: list[tuple[str, Transition]] = []
+    try:
+        for package_id, version in targets:
+            try:
+                moved.append(_apply(context, user, name, package_id, note,
+                                    version))
+            except tk.ValidationError as err:
+                if len(targets) > 1:  # say which dataset stopped the batch
+                    err.sektoral_dataset = package_id  # type: ignore[attr-defined]
+                raise
+        model.Session.commit()
+    except Exception:
+        model.Session.rollback()
+        raise
+    model.Session.expire_all()
+    results = []
+    for package_id, row in moved:
+        reindex(package_id)
+        data = row.as_dict()
+        data["status"] = item_info(package_id)
+        notify.on_transition(data)  # background mail; never raises
+        results.append(data)
+    return results
+
+
+def _apply(context: dict[str, Any], user: model.User, name: str,
+           package_id: str, note: str,
+           version: Optional[int]) -> tuple[str, Transition]:
+    """Move one item and log it (flushed, not committed)."""
     item, actor = check_transition(user.name, name, package_id)
     chain = config.approval_chain()
     stage = Stage(item.stage)
@@ -221,7 +258,6 @@ def transition(context: dict[str, Any], name: str, package_id: str,
                               Item.version == expected).values(**values)
         .execution_options(synchronize_session=False))
     if result.rowcount != 1:
-        model.Session.rollback()
         raise tk.ValidationError({"version": [tk._(
             "Conflict: someone else changed this dataset's stage at the "
             "same time. Reload and try again.")]})
@@ -230,13 +266,27 @@ def transition(context: dict[str, Any], name: str, package_id: str,
     _mark_step_started(item.cycle_id, rule.target.step, on)
     if name == "publish":
         _make_public(item.package_id)
-    model.Session.commit()
-    model.Session.expire_all()
-    reindex(item.package_id)
-    data = row.as_dict()
-    data["status"] = item_info(item.package_id)
-    notify.on_transition(data)  # background mail; never raises
-    return data
+    return item.package_id, row
+
+
+def transition_sources(name: str) -> frozenset[Stage]:
+    """Stages from which transition ``name`` starts (current chain)."""
+    table = stages.transitions(config.approval_chain())
+    if name not in table:
+        raise tk.ValidationError({"transition": [tk._("Unknown step")]})
+    return table[name].sources
+
+
+def approve_report(cycle_id: str, user: Optional[str]) -> None:
+    """Record the cycle's current draft report version as approved (when
+    the documents area is installed and a version exists)."""
+    try:
+        from ckanext.sektoral.documents import report
+    except ImportError:
+        return
+    approve = getattr(report, "approve_current", None)
+    if approve is not None:
+        approve(cycle_id, user)
 
 
 def _submit_gate(context: dict[str, Any], package_id: str) -> None:
