@@ -10,6 +10,8 @@ __all__: list[str] = [
     "sektoral_code_label",
     "sektoral_stage_label",
     "sektoral_date",
+    "sektoral_transition_label",
+    "sektoral_nav_items",
 ]
 
 
@@ -76,3 +78,36 @@ def sektoral_date(value: Any, fmt: str = "long") -> str:
     if isinstance(value, dt.datetime):
         value = value.date()
     return format_date(value, format=fmt, locale=_ui_lang() or "id")
+
+
+def sektoral_transition_label(name: str) -> str:
+    """Translated button label of a workflow step (``accept`` -> Terima)."""
+    import ckan.plugins.toolkit as tk
+    from ckanext.sektoral import config
+    from ckanext.sektoral.workflow import stages
+    table = stages.transitions(config.approval_chain())
+    if name in table and table[name].label:
+        return tk._(table[name].label)
+    return name
+
+
+def sektoral_nav_items() -> list[tuple[str, str]]:
+    """(endpoint, label) of the extension's main-menu entries for the
+    current user: the Walidata workspace for Walidata positions (and
+    sysadmins), the inbox for OPD producers, the public statistics for
+    everyone."""
+    import ckan.plugins.toolkit as tk
+    from ckanext.sektoral.logic import permissions
+    user = tk.g.get("user") if hasattr(tk.g, "get") else getattr(tk.g, "user", None)
+    items: list[tuple[str, str]] = []
+    if user and permissions.may_read_all_items(user):
+        items.append(("sektoral_workspace.index", tk._("Workspace")))
+    if user and permissions.is_some_producer(user):
+        items.append(("sektoral_opd.inbox", tk._("Data requests")))
+    return [(endpoint, label) for endpoint, label in items
+            if _endpoint_exists(endpoint)]
+
+
+def _endpoint_exists(endpoint: str) -> bool:
+    from flask import current_app
+    return endpoint in current_app.view_functions

@@ -556,6 +556,9 @@ def sektoral_bulk_transition(context: Context,
     :type ids: list of strings
     :param cycle: code or id of a cycle (instead of ``ids``)
     :type cycle: string
+    :param stage: with ``cycle``: only the items at this stage (e.g.
+        ``dalam_laporan`` for the checker's return of the report)
+    :type stage: string
     :param note: note recorded on every item (required to return)
     :type note: string
     :returns: ``{"count": n, "results": [audit rows...]}``
@@ -574,6 +577,8 @@ def sektoral_bulk_transition(context: Context,
         cycle = service.get_cycle(cycle_ref)
     if not ids and cycle is not None:
         sources = [s.value for s in service.transition_sources(name)]
+        if data_dict.get("stage"):
+            sources = [s for s in sources if s == data_dict["stage"]]
         ids = [pid for (pid,) in model.Session.query(Item.package_id).filter(
             Item.cycle_id == cycle.id, Item.stage.in_(sources)).order_by(
             Item.package_id)]
@@ -722,7 +727,10 @@ def package_update(next_action: Any, context: Context,
 
         pkg = model.Package.get(data_dict.get("id") or data_dict.get("name") or "")
         item = service.get_item(pkg.id) if pkg is not None else None
+        # Only a private item can be made public here; a published item
+        # reopened for revision stays public while it is corrected.
         if (item is not None and item.stage != Stage.PUBLISHED.value
+                and pkg.private
                 and not tk.asbool(data_dict.get("private", pkg.private))):
             raise tk.ValidationError({"private": [tk._(
                 "An item of a cycle becomes public only when the Walidata "

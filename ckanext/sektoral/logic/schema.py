@@ -134,6 +134,7 @@ def sektoral_bulk_transition_schema(
         "transition": [not_empty, unicode_safe, one_of(list(TRANSITIONS))],
         "ids": [ignore_missing, sektoral_id_list],
         "cycle": [ignore_empty, unicode_safe],
+        "stage": [ignore_empty, unicode_safe],
         "note": [ignore_missing, unicode_safe],
     }
 

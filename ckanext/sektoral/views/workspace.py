@@ -1,6 +1,353 @@
-"""Pages: workspace (see views/__init__.py)."""
+"""Walidata pages: workspace, cycle pages, planning, review queue,
+approval inbox.
+
+Every page checks access through the auth function of the action it
+shows; every state change is a CSRF-protected POST that calls an action.
+A failed POST re-renders its page with the error (translated, naming the
+field or dataset) and what was typed.
+"""
 from __future__ import annotations
 
-from flask import Blueprint
+import io
+import os
+import secrets
+import tempfile
+from pathlib import Path
+from typing import Any, Optional
 
-blueprint = Blueprint("sektoral_workspace", __name__)
+from flask import Blueprint, Response
+from werkzeug.datastructures import FileStorage
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.sektoral.logic import pages, permissions, service
+from ckanext.sektoral.workflow.stages import Stage
+
+blueprint = Blueprint("sektoral_workspace", __name__, url_prefix="/sektoral")
+
+#: Origins a transition form may come from (the page re-rendered on error).
+ORIGINS = ("cycle", "review", "approval")
+
+
+# -- helpers --------------------------------------------------------------------
+
+def _context() -> dict[str, Any]:
+    return {"user": tk.g.user}
+
+
+def _require(auth: str, data: Optional[dict[str, Any]] = None) -> None:
+    try:
+        tk.check_access(auth, _context(), data or {})
+    except tk.NotAuthorized:
+        if not tk.g.user:
+            tk.abort(403, tk._("Please log in to see this page."))
+        tk.abort(403, tk._("You are not allowed to see this page."))
+
+
+def _may(auth: str, data: Optional[dict[str, Any]] = None) -> bool:
+    try:
+        tk.check_access(auth, _context(), data or {})
+        return True
+    except tk.NotAuthorized:
+        return False
+
+
+def _lang() -> str:
+    return tk.h.lang() or "id"
+
+
+def _cycle_or_404(code: str) -> Any:
+    try:
+        return service.get_cycle(code)
+    except tk.ObjectNotFound:
+        tk.abort(404, tk._("Cycle not found"))
+
+
+def _error_summary(error: Exception) -> dict[str, list[str]]:
+    """Field -> messages of an action error, for the page's error box."""
+    if isinstance(error, tk.ValidationError):
+        out: dict[str, list[str]] = {}
+        labels = {"ids": tk._("Datasets"), "note": tk._("Note"),
+                  "stage": tk._("Stage"), "dataset": tk._("Dataset"),
+                  "transition": tk._("Step"), "version": tk._("Stage"),
+                  "completeness": tk._("Completeness"),
+                  "code": tk._("Code"), "title": tk._("Title"),
+                  "start_date": tk._("Start date"),
+                  "owner_org": tk._("OPD"), "template": tk._("Template"),
+                  "upload": tk._("File"), "cycle": tk._("Cycle")}
+        for field, messages in (error.error_dict or {}).items():
+            if field in ("report", "rows"):
+                continue
+            if isinstance(messages, dict):
+                messages = [f"{k}: {v}" for k, v in messages.items()]
+            elif not isinstance(messages, list):
+                messages = [str(messages)]
+            out[labels.get(field, field)] = [str(m) for m in messages]
+        return out
+    return {"": [str(getattr(error, "message", "") or error)]}
+
+
+# -- workspace ------------------------------------------------------------------
+
+@blueprint.route("/workspace")
+def index() -> str:
+    """Landing page of the Walidata: open cycles at a glance."""
+    _require("sektoral_cycle_status", {"id": ""})
+    cycles = pages.open_cycles()
+    return tk.render("sektoral/workspace/index.html", {
+        "overview": pages.cycle_overview(cycles),
+        "stages": [s.value for s in Stage],
+        "may_create": _may("sektoral_cycle_create"),
+        "positions": sorted(p.value for p in
+                            permissions.positions_of(tk.g.user)),
+    })
+
+
+@blueprint.route("/cycle/new", methods=["GET", "POST"])
+def cycle_new() -> Any:
+    _require("sektoral_cycle_create")
+    data: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    if tk.request.method == "POST":
+        form = tk.request.form
+        data = {k: form.get(k, "").strip() for k in
+                ("code", "title", "start_date", "notes")}
+        try:
+            cycle = tk.get_action("sektoral_cycle_create")(_context(), dict(data))
+        except tk.ValidationError as error:
+            errors = _error_summary(error)
+        else:
+            tk.h.flash_success(tk._("Cycle %(code)s created.")
+                               % {"code": cycle["code"]})
+            return tk.redirect_to("sektoral_workspace.cycle",
+                                  code=cycle["code"])
+    return tk.render("sektoral/workspace/cycle_new.html",
+                     {"data": data, "errors": errors})
+
+
+@blueprint.route("/cycle/<code>")
+def cycle(code: str, errors: Optional[dict[str, list[str]]] = None,
+          form: Optional[dict[str, Any]] = None) -> str:
+    """A cycle: step deadlines, counts, the data list and what the viewer
+    may do next."""
+    cycle_obj = _cycle_or_404(code)
+    _require("sektoral_cycle_status", {"id": cycle_obj.id})
+    args = tk.request.args
+    filters = {"org": args.get("org") or None,
+               "stage": args.get("stage") or None,
+               "late": args.get("late") or None}
+    late = {"1": True, "0": False}.get(filters["late"] or "")
+    rows = pages.item_rows(
+        cycle_obj, tk.g.user, org=filters["org"],
+        stage_filter=[filters["stage"]] if filters["stage"] else None,
+        late=late)
+    overview = pages.cycle_overview([cycle_obj])[0]
+    offered = [name for name in pages.PAGE_TRANSITIONS
+               if any(name in row["allowed"] for row in rows)]
+    orgs = pages.cycle_orgs(cycle_obj)
+    return tk.render("sektoral/workspace/cycle.html", {
+        "cycle": overview["cycle"], "overview": overview, "rows": rows,
+        "filters": filters, "orgs": orgs, "stages": [s.value for s in Stage],
+        "offered": offered, "errors": errors or {}, "form": form or {},
+        "may_plan": _may("sektoral_item_create"),
+        "may_request": "request" in offered,
+    })
+
+
+@blueprint.route("/cycle/<code>/transition", methods=["POST"])
+def transition(code: str) -> Any:
+    """Apply one step to the ticked datasets (or to the whole cycle)."""
+    cycle_obj = _cycle_or_404(code)
+    form = tk.request.form
+    origin = form.get("origin") if form.get("origin") in ORIGINS else "cycle"
+    data: dict[str, Any] = {"transition": form.get("transition", ""),
+                            "note": form.get("note", "").strip()}
+    ids = form.getlist("ids")
+    if form.get("scope") == "cycle":
+        data["cycle"] = cycle_obj.id
+        data["stage"] = form.get("stage") or None
+    else:
+        data["ids"] = ids
+    try:
+        result = tk.get_action("sektoral_bulk_transition")(_context(), data)
+    except (tk.ValidationError, tk.NotAuthorized, tk.ObjectNotFound) as error:
+        kept = {"note": data["note"], "ids": ids,
+                "transition": data["transition"]}
+        errors = _error_summary(error)
+        if origin == "review":
+            return review(errors=errors, form=kept), 409
+        if origin == "approval":
+            return approval(errors=errors, form=kept), 409
+        return cycle(code, errors=errors, form=kept), 409
+    tk.h.flash_success(tk.ungettext(
+        "%(num)s dataset moved to the next step.",
+        "%(num)s datasets moved to the next step.",
+        result["count"]) % {"num": result["count"]})
+    if origin == "review":
+        return tk.redirect_to("sektoral_workspace.review")
+    if origin == "approval":
+        return tk.redirect_to("sektoral_workspace.approval")
+    return tk.redirect_to("sektoral_workspace.cycle", code=cycle_obj.code)
+
+
+# -- planning ---------------------------------------------------------------------
+
+def _org_choices() -> list[dict[str, str]]:
+    orgs = tk.get_action("organization_list")(
+        {"ignore_auth": True}, {"all_fields": True, "limit": 1000})
+    return sorted(({"value": o["name"], "text": o["title"] or o["name"]}
+                   for o in orgs), key=lambda o: o["text"])
+
+
+@blueprint.route("/cycle/<code>/items/new", methods=["GET", "POST"])
+def item_new(code: str) -> Any:
+    cycle_obj = _cycle_or_404(code)
+    _require("sektoral_item_create", {"cycle": cycle_obj.id})
+    from ckanext.sektoral import tables
+    data: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    if tk.request.method == "POST":
+        form = tk.request.form
+        data = {k: form.get(k, "").strip() for k in
+                ("title", "owner_org", "template", "satuan", "notes")}
+        payload = {k: v for k, v in data.items() if v}
+        payload["cycle"] = cycle_obj.id
+        try:
+            item = tk.get_action("sektoral_item_create")(_context(), payload)
+        except tk.ValidationError as error:
+            errors = _error_summary(error)
+        else:
+            tk.h.flash_success(tk._("Added to the data list: %(title)s")
+                               % {"title": item["title"]})
+            if form.get("again"):
+                return tk.redirect_to("sektoral_workspace.item_new",
+                                      code=cycle_obj.code)
+            return tk.redirect_to("sektoral_workspace.cycle",
+                                  code=cycle_obj.code)
+    return tk.render("sektoral/workspace/item_new.html", {
+        "cycle": service.cycle_dict(cycle_obj), "data": data,
+        "errors": errors, "orgs": _org_choices(),
+        "templates": tables.template_names()})
+
+
+def _stash_dir() -> Path:
+    base = tk.config.get("ckan.storage_path") or tempfile.gettempdir()
+    path = Path(base) / "sektoral" / "import-preview"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _stash(content: bytes, filename: str) -> str:
+    token = secrets.token_urlsafe(16)
+    suffix = Path(filename).suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        suffix = ".bin"
+    (_stash_dir() / f"{token}{suffix}").write_bytes(content)
+    return f"{token}{suffix}"
+
+
+def _unstash(token: str) -> Optional[tuple[bytes, str]]:
+    name = os.path.basename(token or "")
+    path = _stash_dir() / name
+    if not name or not path.is_file():
+        return None
+    return path.read_bytes(), name
+
+
+@blueprint.route("/cycle/<code>/import", methods=["GET", "POST"])
+def datalist_import(code: str) -> Any:
+    """Import a data list: upload, preview with row errors, confirm."""
+    cycle_obj = _cycle_or_404(code)
+    _require("sektoral_datalist_import", {"cycle": cycle_obj.id})
+    extra: dict[str, Any] = {"preview": None, "rows": [], "errors": {},
+                             "token": "", "filename": ""}
+    if tk.request.method == "POST":
+        form = tk.request.form
+        confirm = bool(form.get("confirm"))
+        if confirm:
+            stashed = _unstash(form.get("token", ""))
+            filename = form.get("filename", "")
+            if stashed is None:
+                extra["errors"] = {tk._("File"): [tk._(
+                    "The previewed file has expired; upload it again.")]}
+                return tk.render("sektoral/workspace/import.html", dict(
+                    extra, cycle=service.cycle_dict(cycle_obj))), 409
+            content = stashed[0]
+        else:
+            upload = tk.request.files.get("upload")
+            if upload is None or not upload.filename:
+                extra["errors"] = {tk._("File"): [tk._(
+                    "Choose a CSV or XLSX file.")]}
+                return tk.render("sektoral/workspace/import.html", dict(
+                    extra, cycle=service.cycle_dict(cycle_obj))), 409
+            filename = upload.filename
+            content = upload.read()
+        data = {"cycle": cycle_obj.id, "dry_run": not confirm,
+                "upload": FileStorage(io.BytesIO(content), filename=filename)}
+        try:
+            result = tk.get_action("sektoral_datalist_import")(_context(), data)
+        except tk.ValidationError as error:
+            extra["errors"] = _error_summary(error)
+            extra["rows"] = (error.error_dict or {}).get("rows", [])
+            extra["filename"] = filename
+            return tk.render("sektoral/workspace/import.html", dict(
+                extra, cycle=service.cycle_dict(cycle_obj))), 409
+        if confirm:
+            tk.h.flash_success(tk.ungettext(
+                "%(num)s item imported into the data list.",
+                "%(num)s items imported into the data list.",
+                len(result["created"])) % {"num": len(result["created"])})
+            return tk.redirect_to("sektoral_workspace.cycle",
+                                  code=cycle_obj.code)
+        extra.update(preview=result, token=_stash(content, filename),
+                     filename=filename)
+    return tk.render("sektoral/workspace/import.html",
+                     dict(extra, cycle=service.cycle_dict(cycle_obj)))
+
+
+@blueprint.route("/import-template.<fmt>")
+def import_template(fmt: str) -> Response:
+    """The data-list import template (CSV or XLSX)."""
+    _require("sektoral_datalist_import")
+    from ckanext.sektoral.workflow import datalist
+    if fmt == "csv":
+        body, mimetype = datalist.template_csv(), "text/csv"
+    elif fmt == "xlsx":
+        titles = [o["text"] for o in _org_choices()]
+        body = datalist.template_workbook(opd_names=titles)
+        mimetype = ("application/vnd.openxmlformats-officedocument."
+                    "spreadsheetml.sheet")
+    else:
+        tk.abort(404)
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition":
+            f'attachment; filename="templat-daftar-data.{fmt}"'})
+
+
+# -- review and approval ------------------------------------------------------------
+
+@blueprint.route("/review")
+def review(errors: Optional[dict[str, list[str]]] = None,
+           form: Optional[dict[str, Any]] = None) -> str:
+    """Review queue of the Kasie: submitted datasets with their
+    completeness and validation reports."""
+    _require("sektoral_cycle_status", {"id": ""})
+    rows = pages.queue(_context(), [Stage.SUBMITTED.value], _lang())
+    return tk.render("sektoral/workspace/review.html", {
+        "rows": rows, "errors": errors or {}, "form": form or {},
+        "complete_ids": [r["id"] for r in rows
+                         if r["completeness"]["complete"]
+                         and "accept" in r["allowed"]],
+    })
+
+
+@blueprint.route("/approval")
+def approval(errors: Optional[dict[str, list[str]]] = None,
+             form: Optional[dict[str, Any]] = None) -> str:
+    """Approval inbox of the Kabid and the Kadis: the draft report of each
+    cycle awaiting them, with the datasets it covers."""
+    _require("sektoral_cycle_status", {"id": ""})
+    return tk.render("sektoral/workspace/approval.html", {
+        "waiting": pages.approval_cycles(tk.g.user),
+        "errors": errors or {}, "form": form or {},
+    })

@@ -1,0 +1,261 @@
+"""Walidata pages: workspace, cycle page, planning, review, approval.
+
+Pages are driven like a browser: a session login, the CSRF token read
+from the rendered form, POSTs of the forms.
+"""
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from ckan import model
+from ckan.tests import factories, helpers
+
+from ckanext.sektoral.model import Item, Transition
+
+pytestmark = pytest.mark.usefixtures("clean_db", "clean_index", "clean_queues")
+
+PASSWORD = "Sektoral-Test-2026"
+TOKEN = re.compile(r'name="_csrf_token" value="([^"]+)"')
+
+
+class Browser:
+    """A logged-in session (cookies) of one user, like a real browser."""
+
+    def __init__(self, app: Any, user: dict[str, Any] | None) -> None:
+        self.client = app.test_client()
+        if user is not None:
+            page = self.client.get("/user/login")
+            response = self.client.post("/user/login", follow_redirects=False, data={
+                "login": user["name"], "password": PASSWORD,
+                "_csrf_token": token(page.get_data(as_text=True))})
+            assert response.status_code in (200, 302), response.status_code
+
+    def get(self, url: str, status: int = 200, **kw: Any) -> str:
+        response = self.client.get(url, **kw)
+        assert response.status_code == status, (url, response.status_code)
+        return response.get_data(as_text=True)
+
+    def submit(self, page_url: str, action_url: str, data: dict[str, Any],
+               status: int = 302, **kw: Any) -> Any:
+        """POST a form of ``page_url`` with the page's CSRF token."""
+        html = self.get(page_url)
+        kw.setdefault("follow_redirects", False)
+        response = self.client.post(action_url, data=dict(
+            data, _csrf_token=token(html)), **kw)
+        assert response.status_code == status, (
+            response.status_code, response.get_data(as_text=True)[-3000:])
+        return response
+
+
+def token(html: str) -> str:
+    match = TOKEN.search(html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+@pytest.fixture
+def world(app):
+    sysadmin = factories.Sysadmin()
+    users = {role: factories.User(password=PASSWORD) for role in
+             ("staf", "kasie", "kabid", "kadis", "opd")}
+    for role in ("staf", "kasie", "kabid", "kadis"):
+        helpers.call_action("sektoral_position_assign",
+                            {"user": sysadmin["name"]},
+                            user=users[role]["name"], position=role)
+    org = factories.Organization(
+        name="dinas-kesehatan", title="Dinas Kesehatan",
+        users=[{"name": users["opd"]["name"], "capacity": "editor"}])
+    ctx = {"user": users["staf"]["name"]}
+    helpers.call_action("sektoral_cycle_create", ctx, code="2026-S1",
+                        title="Siklus Semester I 2026", start_date="2026-01-05")
+    return {"users": users, "org": org,
+            "browsers": {role: Browser(app, u) for role, u in users.items()}
+            | {"anon": Browser(app, None)}}
+
+
+def _items(world, n: int) -> list[str]:
+    ctx = {"user": world["users"]["staf"]["name"]}
+    return [helpers.call_action(
+        "sektoral_item_create", ctx, cycle="2026-S1",
+        owner_org=world["org"]["name"], title=f"Data {i:03d}")["id"]
+        for i in range(n)]
+
+
+def _stages(ids: list[str]) -> list[str]:
+    model.Session.expire_all()
+    return [model.Session.get(Item, i).stage for i in ids]
+
+
+def test_who_sees_the_workspace(world):
+    b = world["browsers"]
+    html = b["staf"].get("/sektoral/workspace")
+    assert "Siklus Semester I 2026" in html
+    assert "Ruang kerja" in html or "Ruang Kerja" in html  # Indonesian UI
+    b["kadis"].get("/sektoral/workspace")
+    b["opd"].get("/sektoral/workspace", status=403)
+    b["anon"].get("/sektoral/workspace", status=403)
+    # English is available
+    assert "Walidata workspace" in b["staf"].get("/en/sektoral/workspace")
+
+
+def test_cycle_page_lists_filters_and_offers_the_users_steps(world):
+    ids = _items(world, 3)
+    html = world["browsers"]["staf"].get("/sektoral/cycle/2026-S1")
+    assert all(f"Data {i:03d}" in html for i in range(3))
+    assert 'value="request"' in html      # staff may send the requests
+    html = world["browsers"]["kasie"].get("/sektoral/cycle/2026-S1")
+    assert 'name="transition"' not in html  # nothing for the Kasie yet
+    html = world["browsers"]["staf"].get(
+        "/sektoral/cycle/2026-S1?stage=diminta")
+    assert "Data 000" not in html
+    assert ids
+
+
+def _count_queries(fn) -> int:
+    engine = model.meta.engine
+    count = [0]
+
+    def on_execute(*args: Any) -> None:
+        count[0] += 1
+    sa.event.listen(engine, "before_cursor_execute", on_execute)
+    try:
+        fn()
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", on_execute)
+    return count[0]
+
+
+@pytest.mark.parametrize("url", ["/sektoral/workspace",
+                                 "/sektoral/cycle/2026-S1",
+                                 "/sektoral/review", "/sektoral/approval"])
+def test_query_count_does_not_grow_with_items(world, url):
+    staf = world["browsers"]["staf"]
+    _items(world, 5)
+    staf.get(url)  # warm caches
+    small = _count_queries(lambda: staf.get(url))
+    _items(world, 45)
+    large = _count_queries(lambda: staf.get(url))
+    assert large <= small, (url, small, large)
+
+
+def test_send_requests_needs_csrf_and_moves_the_cycle(world):
+    ids = _items(world, 3)
+    staf = world["browsers"]["staf"]
+    # without the token: refused, nothing moves
+    response = staf.client.post("/sektoral/cycle/2026-S1/transition",
+                                follow_redirects=False, data={
+        "transition": "request", "scope": "cycle", "origin": "cycle"})
+    assert response.status_code == 400
+    assert _stages(ids) == ["direncanakan"] * 3
+    staf.submit("/sektoral/cycle/2026-S1", "/sektoral/cycle/2026-S1/transition",
+                {"transition": "request", "scope": "cycle", "origin": "cycle"})
+    assert _stages(ids) == ["diminta"] * 3
+    assert model.Session.query(Transition).filter(
+        Transition.transition == "request").count() == 3
+
+
+def test_a_refused_step_shows_the_error_and_keeps_the_note(world):
+    ids = _items(world, 2)
+    staf = world["browsers"]["staf"]
+    # Kasie's "return" is not the staff's: refused, explained, note kept
+    response = staf.submit(
+        "/sektoral/cycle/2026-S1", "/sektoral/cycle/2026-S1/transition",
+        {"transition": "return", "ids": ids, "note": "Kolom tahun kosong",
+         "origin": "cycle"}, status=409)
+    html = response.get_data(as_text=True)
+    assert "Mohon perbaiki" in html
+    assert "Kolom tahun kosong" in html
+    assert _stages(ids) == ["direncanakan"] * 2
+
+
+def test_create_cycle_keeps_what_was_typed_on_error(world):
+    staf = world["browsers"]["staf"]
+    response = staf.submit("/sektoral/cycle/new", "/sektoral/cycle/new", {
+        "code": "2026-S1", "title": "Duplikat", "start_date": "2026-07-01"},
+        status=200)
+    html = response.get_data(as_text=True)
+    assert "Mohon perbaiki" in html and 'value="Duplikat"' in html
+    staf.submit("/sektoral/cycle/new", "/sektoral/cycle/new", {
+        "code": "2026-S2", "title": "Siklus Semester II 2026",
+        "start_date": "2026-07-01"})
+    assert "Siklus Semester II 2026" in staf.get("/sektoral/cycle/2026-S2")
+    world["browsers"]["kasie"].get("/sektoral/cycle/new", status=403)
+
+
+def test_item_form_and_import_with_preview(world):
+    staf = world["browsers"]["staf"]
+    staf.submit("/sektoral/cycle/2026-S1/items/new",
+                "/sektoral/cycle/2026-S1/items/new",
+                {"title": "Jumlah Puskesmas", "owner_org": "dinas-kesehatan",
+                 "satuan": "unit"})
+    assert model.Session.query(Item).count() == 1
+    csv_body = ("OPD,Judul,Satuan,Level Penyajian,Frekuensi,Urusan\n"
+                "Dinas Kesehatan,Jumlah Tenaga Kesehatan,orang,Kabupaten/Kota,"
+                "Tahunan,1.02\n").encode()
+    page = "/sektoral/cycle/2026-S1/import"
+    response = staf.submit(page, page, {
+        "upload": (io.BytesIO(csv_body), "daftar.csv")}, status=200,
+        content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert "Jumlah Tenaga Kesehatan" in html and 'name="confirm"' in html
+    assert model.Session.query(Item).count() == 1  # preview creates nothing
+    stash = re.search(r'name="token" value="([^"]+)"', html).group(1)
+    staf.submit(page, page, {"confirm": "1", "token": stash,
+                             "filename": "daftar.csv"})
+    assert model.Session.query(Item).count() == 2
+    bad = csv_body.replace(b"Tahunan", b"Kadang-kadang")
+    response = staf.submit(page, page, {
+        "upload": (io.BytesIO(bad), "daftar.csv")}, status=409,
+        content_type="multipart/form-data")
+    assert "import-errors" in response.get_data(as_text=True)
+    assert model.Session.query(Item).count() == 2
+    assert staf.client.get("/sektoral/import-template.xlsx").status_code == 200
+    world["browsers"]["opd"].get("/sektoral/cycle/2026-S1/import", status=403)
+
+
+def _force(ids: list[str], stage: str) -> None:
+    # Test set-up only: skip the earlier steps (their pages are tested above).
+    model.Session.query(Item).filter(Item.package_id.in_(ids)).update(
+        {"stage": stage}, synchronize_session=False)
+    model.Session.commit()
+
+
+def test_review_queue_accept_and_return(world):
+    ids = _items(world, 2)
+    _force(ids, "dikirim")
+    kasie = world["browsers"]["kasie"]
+    html = kasie.get("/sektoral/review")
+    assert "Data 000" in html and "Kelengkapan" in html
+    world["browsers"]["opd"].get("/sektoral/review", status=403)
+    response = kasie.submit("/sektoral/review",
+                            "/sektoral/cycle/2026-S1/transition",
+                            {"transition": "return", "ids": ids[0], "note": "",
+                             "origin": "review"}, status=409)
+    assert "Mohon perbaiki" in response.get_data(as_text=True)
+    kasie.submit("/sektoral/review", "/sektoral/cycle/2026-S1/transition",
+                 {"transition": "return", "ids": ids[0],
+                  "note": "Lengkapi definisi", "origin": "review"})
+    kasie.submit("/sektoral/review", "/sektoral/cycle/2026-S1/transition",
+                 {"transition": "accept", "ids": ids[1], "origin": "review"})
+    assert _stages(ids) == ["dikembalikan", "diterima"]
+
+
+def test_approval_inbox_checks_and_approves_the_cycle(world):
+    ids = _items(world, 2)
+    _force(ids, "dalam_laporan")
+    b = world["browsers"]
+    assert "Data 001" in b["kabid"].get("/sektoral/approval")
+    assert "Data 001" not in b["kadis"].get("/sektoral/approval")
+    b["kabid"].submit("/sektoral/approval", "/sektoral/cycle/2026-S1/transition",
+                      {"transition": "check", "scope": "cycle",
+                       "stage": "dalam_laporan", "origin": "approval"})
+    assert _stages(ids) == ["diperiksa"] * 2
+    b["kadis"].submit("/sektoral/approval", "/sektoral/cycle/2026-S1/transition",
+                      {"transition": "approve", "scope": "cycle",
+                       "stage": "diperiksa", "origin": "approval"})
+    assert _stages(ids) == ["disetujui"] * 2
