@@ -68,6 +68,7 @@ class SektoralPlugin(DefaultTranslation, p.SingletonPlugin):
     p.implements(p.ITranslation, inherit=True)
     p.implements(p.IPermissionLabels)
     p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IResourceController, inherit=True)
 
     # IConfigurer
 
@@ -95,3 +96,8 @@ class SektoralPlugin(DefaultTranslation, p.SingletonPlugin):
 
     def before_dataset_index(self, pkg_dict):
         return hooks.before_dataset_index(pkg_dict)
+
+    # IResourceController
+
+    def before_resource_create(self, context, resource):
+        hooks.before_resource_create(context, resource)

@@ -68,3 +68,34 @@ def test_nothing_waiting_is_an_error_naming_ids(people):  # noqa: F811
     error = api["staf"].error("sektoral_bulk_transition", 409,
                               transition="explode", cycle="2026-S1")
     assert "transition" in error
+
+
+def test_data_file_of_an_item_gets_its_template_schema(people, app):  # noqa: F811
+    """A producer uploading through the plain resource form (no schema
+    field filled) is validated against the item's template."""
+    import io
+    from tests.logic.test_workflow_api import VALID_CSV
+    from tests.factories import run_jobs
+    api, org = people
+    api["staf"]("sektoral_cycle_create", code="2026-S1", title="S1",
+                start_date="2026-01-05")
+    item = api["staf"]("sektoral_item_create", cycle="2026-S1",
+                       owner_org=org["name"], title="Penduduk",
+                       template="kabupaten_kota_tahunan", **METADATA)
+    resource = api["opd"].raw(
+        "resource_create",
+        files={"upload": (io.BytesIO(VALID_CSV), "penduduk.csv")},
+        package_id=item["id"], name="penduduk.csv", format="CSV",
+        jenis_berkas="data").json
+    assert resource["success"], resource
+    assert "kode_kabupaten_kota" in str(resource["result"]["schema"])
+    run_jobs()
+    assert api["opd"]("sektoral_completeness", id=item["id"])["complete"]
+    # A supporting document is not a data file: no schema is imposed.
+    other = api["opd"].raw(
+        "resource_create",
+        files={"upload": (io.BytesIO(b"%PDF-1.4"), "metode.pdf")},
+        package_id=item["id"], name="metode.pdf", format="PDF",
+        jenis_berkas="metadata_variabel").json
+    assert other["success"], other
+    assert not other["result"].get("schema")

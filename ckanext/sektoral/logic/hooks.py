@@ -53,3 +53,24 @@ def before_dataset_index(pkg_dict: dict[str, Any]) -> dict[str, Any]:
         pkg_dict["sektoral_cycle"] = info["cycle"]
         pkg_dict["sektoral_late"] = info["late"]
     return pkg_dict
+
+
+def before_resource_create(context: Any, resource: dict[str, Any]) -> None:
+    """A data file uploaded to an item without a Table Schema gets the
+    schema of the item's template, so that ckanext-validation checks it
+    (producers never have to paste JSON)."""
+    if any(resource.get(key) for key in
+           ("schema", "schema_upload", "schema_url", "schema_json")):
+        return
+    if resource.get("jenis_berkas") not in (None, "", "data"):
+        return
+    item = service.get_item(resource.get("package_id") or "")
+    if item is None or not item.template:
+        return
+    import json
+
+    from ckanext.sektoral import tables
+    try:
+        resource["schema"] = json.dumps(tables.load(item.template))
+    except (KeyError, FileNotFoundError, ValueError):
+        return
