@@ -1,4 +1,121 @@
-"""action of the inbox area; collected by plugin.py (names in __all__)."""
+"""Actions of the OPD inbox ("Permintaan Data"); collected by plugin.py.
+
+``sektoral_inbox`` lists the items requested from the caller's OPD(s) in a
+fixed number of queries, whatever the number of items: the user's
+organizations, the items with their dataset, cycle and OPD, and the latest
+return note of each item.
+"""
 from __future__ import annotations
 
-__all__: list[str] = []
+from typing import Any, Optional
+
+import ckan.plugins.toolkit as tk
+from ckan.types import Context, DataDict, Schema, Validator
+
+from ckanext.sektoral.inbox import queries
+
+__all__: list[str] = ["sektoral_inbox"]
+
+
+@tk.validator_args
+def sektoral_inbox_schema(
+    ignore_missing: Validator, unicode_safe: Validator, one_of: Validator,
+    boolean_validator: Validator,
+) -> Schema:
+    """Input of ``sektoral_inbox``."""
+    from ckanext.sektoral.workflow.stages import Stage
+
+    return {
+        "organization": [ignore_missing, unicode_safe],
+        "cycle": [ignore_missing, unicode_safe],
+        "stage": [ignore_missing, one_of(
+            [s.value for s in Stage if s is not Stage.PLANNED])],
+        "late": [ignore_missing, boolean_validator],
+    }
+
+
+@tk.validate_action_data(sektoral_inbox_schema)
+@tk.side_effect_free
+def sektoral_inbox(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The OPD inbox: items of cycles requested from the caller's OPD(s)
+    (organizations where the caller is editor or admin), with stage, due
+    date, working days left, lateness and the latest return note. Items
+    not requested yet (stage ``direncanakan``) are not listed.
+
+    Items the OPD must act on (requested or returned) come first, then by
+    due date. A sysadmin, a Walidata position or the Pembina Data may pass
+    any ``organization``; producers only one of their own.
+
+    :param organization: only this OPD (id or name; optional)
+    :type organization: string
+    :param cycle: only this cycle (id or code; optional)
+    :type cycle: string
+    :param stage: only this stage (e.g. ``diminta``; optional; not
+        ``direncanakan``)
+    :type stage: string
+    :param late: only late items (``true``) or only items on time
+        (``false``) (optional)
+    :type late: bool
+
+    :returns: ``{"count": n, "late": n, "stages": {stage: n},
+        "cycles": [{"id", "code", "title", "status"}], "organizations":
+        [{"id", "name", "title"}], "items": [{"id",
+        "name", "title", "organization": {...}, "cycle", "cycle_id",
+        "cycle_title", "stage", "step", "version", "due",
+        "working_days_left", "late", "times_returned", "stage_changed",
+        "actionable", "return_note": {"note", "actor_name", "created"} or
+        null}]}``; ``stages`` and ``late`` count the items before the
+        ``stage`` and ``late`` filters.
+    :rtype: dictionary
+
+    Example::
+
+        ckanapi action sektoral_inbox stage=dikembalikan
+        curl -H "Authorization: $TOKEN" \\
+            "http://127.0.0.1:5000/api/3/action/sektoral_inbox?late=true"
+    """
+    tk.check_access("sektoral_inbox", context, data_dict)
+    from ckan import model
+
+    from ckanext.sektoral.logic import permissions, service
+
+    user = permissions.user_object(context.get("user"))
+    if data_dict.get("organization"):
+        org = model.Group.get(data_dict["organization"])
+        if org is None or not org.is_organization or org.state != "active":
+            raise tk.ValidationError({"organization": [tk._(
+                "Organization not found")]})
+        orgs = [org]
+    else:
+        orgs = queries.producer_organizations(user.id if user else "")
+    cycle_id: Optional[str] = None
+    if data_dict.get("cycle"):
+        try:
+            cycle_id = service.get_cycle(data_dict["cycle"]).id
+        except tk.ObjectNotFound:
+            raise tk.ValidationError({"cycle": [tk._("Cycle not found")]})
+
+    rows = queries.inbox_rows([o.id for o in orgs], cycle_id)
+    notes = queries.latest_return_notes([o.id for o in orgs], cycle_id)
+    items = queries.item_dicts(rows, notes, service.today())
+
+    stages: dict[str, int] = {}
+    for item in items:
+        stages[item["stage"]] = stages.get(item["stage"], 0) + 1
+    late_total = sum(1 for i in items if i["late"])
+    if data_dict.get("stage"):
+        items = [i for i in items if i["stage"] == data_dict["stage"]]
+    if "late" in data_dict:
+        wanted = bool(data_dict["late"])
+        items = [i for i in items if i["late"] is wanted]
+    return {
+        "count": len(items),
+        "late": late_total,
+        "stages": stages,
+        "cycles": [{"id": c.id, "code": c.code, "title": c.title,
+                    "status": c.status}
+                   for c in queries.distinct_cycles([o.id for o in orgs])],
+        "organizations": [{"id": o.id, "name": o.name, "title": o.title}
+                          for o in sorted(orgs, key=lambda o: o.title or o.name)],
+        "items": items,
+    }

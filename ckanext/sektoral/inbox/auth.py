@@ -1,4 +1,28 @@
-"""auth of the inbox area; collected by plugin.py (names in __all__)."""
+"""Auth of the OPD inbox; collected by plugin.py (names in __all__)."""
 from __future__ import annotations
 
-__all__: list[str] = []
+import ckan.plugins.toolkit as tk
+from ckan.types import AuthResult, Context, DataDict
+
+__all__: list[str] = ["sektoral_inbox"]
+
+
+def sektoral_inbox(context: Context, data_dict: DataDict) -> AuthResult:
+    """Any logged-in user sees the items of the OPD where they are editor
+    or admin; only sysadmins, Walidata positions and the Pembina Data may
+    name another ``organization``."""
+    from ckan import model
+
+    from ckanext.sektoral.logic import permissions
+
+    user = context.get("user")
+    if permissions.user_object(user) is None:
+        return {"success": False, "msg": tk._("You must be logged in")}
+    org_ref = (data_dict or {}).get("organization")
+    if not org_ref or permissions.may_read_all_items(user):
+        return {"success": True}
+    org = model.Group.get(org_ref)
+    if org is not None and permissions.is_producer_of(user, org.id):
+        return {"success": True}
+    return {"success": False, "msg": tk._(
+        "You may only see the requests of your own OPD")}
