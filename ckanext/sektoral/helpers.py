@@ -1,6 +1,7 @@
 """Template helpers of ckanext-sektoral (registered by ``tk.blanket.helpers``)."""
 from __future__ import annotations
 
+import functools
 from typing import Any, Optional
 
 from ckanext.sektoral import codes
@@ -70,14 +71,19 @@ def sektoral_date(value: Any, fmt: str = "long") -> str:
     """A date (``date``, ``datetime`` or ISO string) in the UI language:
     ``25 November 2026`` in Indonesian."""
     import datetime as dt
-    from babel.dates import format_date
     if not value:
         return ""
     if isinstance(value, str):
         value = dt.date.fromisoformat(value[:10])
     if isinstance(value, dt.datetime):
         value = value.date()
-    return format_date(value, format=fmt, locale=_ui_lang() or "id")
+    return _format_date(value, fmt, _ui_lang() or "id")
+
+
+@functools.lru_cache(maxsize=1024)
+def _format_date(value: Any, fmt: str, lang: str) -> str:
+    from babel.dates import format_date
+    return format_date(value, format=fmt, locale=lang)
 
 
 def sektoral_transition_label(name: str) -> str:

@@ -163,6 +163,11 @@ def test_one_cycle_through_all_six_steps(people):
         ("publish", "disetujui", "dipublikasikan", "staf"),
     ]
     assert history[3]["note"] == "Lengkapi konsep."
+    # The audit log (officials' names, review notes) stays internal after
+    # publication: the producing OPD reads it, the public and other OPD not.
+    assert len(opd("sektoral_history", id=item["id"])) == len(history)
+    api["anon"].error("sektoral_history", 403, id=item["id"])
+    api["other_opd"].error("sektoral_history", 403, id=item["id"])
 
     status = staf("sektoral_cycle_status", id="2026-S1")
     assert status["total"] == 1 and status["stages"]["dipublikasikan"] == 1

@@ -104,8 +104,18 @@ def sektoral_position_revoke(context: Context, data_dict: DataDict) -> AuthResul
 
 @tk.auth_allow_anonymous_access
 def sektoral_history(context: Context, data_dict: DataDict) -> AuthResult:
-    """Whoever may read the dataset may read its history."""
-    return sektoral_completeness(context, data_dict)
+    """The audit log (names of officials, review notes) is internal: the
+    Walidata, the Pembina Data and the producing OPD read it, also after
+    publication; the public does not."""
+    result = sektoral_completeness(context, data_dict)
+    if not result["success"]:
+        return result
+    user = context.get("user")
+    pkg = _package(context, data_dict)
+    allowed = bool(user) and (
+        permissions.may_read_all_items(user)
+        or (pkg is not None and permissions.is_producer_of(user, pkg.owner_org)))
+    return _result(allowed, tk._("Not authorized to read this dataset"))
 
 
 def _transition_auth(name: str):
@@ -160,6 +170,11 @@ def package_update(next_auth: Any, context: Context,
     if item is None:
         return next_auth(context, data_dict)
     user = context.get("user")
+    if Stage(item.stage) in (Stage.PUBLISHED, Stage.WITHDRAWN):
+        # corrected only through a logged revision (sektoral_reopen)
+        return {"success": False, "msg": tk._(
+            "This dataset is published: reopen it for revision to correct "
+            "it.")}
     if permissions.is_walidata(user, Position.STAF):
         return {"success": True}
     if Stage(item.stage) not in OPD_EDITABLE:

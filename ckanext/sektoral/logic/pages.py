@@ -85,6 +85,35 @@ def allowed(actor: stages.Actor, stage: str,
             and stages.actor_may(actor, table[name], current, chain)]
 
 
+class _PerStage:
+    """What depends only on an item's stage (allowed steps, due date,
+    working days left), computed once per stage for a whole page."""
+
+    def __init__(self, user: Optional[str], steps: list[Any],
+                 on: dt.date) -> None:
+        self.actor = _actor(user)
+        self.chain = config.approval_chain()
+        self.steps, self.on = steps, on
+        self._allowed: dict[str, list[str]] = {}
+        self._status: dict[str, dict[str, Any]] = {}
+
+    def allowed(self, stage: str) -> list[str]:
+        if stage not in self._allowed:
+            self._allowed[stage] = allowed(self.actor, stage, self.chain)
+        return self._allowed[stage]
+
+    def status(self, item: Item) -> dict[str, Any]:
+        if item.stage not in self._status:
+            self._status[item.stage] = service.item_status(
+                item, self.steps, self.on)
+        status = dict(self._status[item.stage])
+        status.update(version=item.version,
+                      times_returned=item.times_returned,
+                      stage_changed=item.stage_changed.isoformat(),
+                      template=item.template)
+        return status
+
+
 def item_rows(cycle: Cycle, user: Optional[str], *,
               org: Optional[str] = None,
               stage_filter: Optional[Iterable[str]] = None,
@@ -106,18 +135,17 @@ def item_rows(cycle: Cycle, user: Optional[str], *,
         query = query.filter(Item.stage.in_(stage_filter))
     rows = query.order_by(model.Group.title, model.Package.title).all()
     notes = last_notes([item.package_id for item, *_ in rows])
-    actor = _actor(user)
-    chain = config.approval_chain()
+    per_stage = _PerStage(user, steps, on)
     out = []
     for item, name, title, org_name, org_title in rows:
-        status = service.item_status(item, steps, on)
+        status = per_stage.status(item)
         if late is not None and status["late"] != late:
             continue
         out.append({
             "id": item.package_id, "name": name, "title": title,
             "org_name": org_name, "org_title": org_title,
             "status": status, "note": notes.get(item.package_id),
-            "allowed": allowed(actor, item.stage, chain),
+            "allowed": per_stage.allowed(item.stage),
         })
     return out
 
@@ -172,8 +200,9 @@ def queue(context: dict[str, Any], stage_values: list[str],
     validations = validation_infos(resource_ids)
     notes = last_notes(list(by_id))
     on = service.today()
-    actor = _actor(context.get("user"))
-    chain = config.approval_chain()
+    per_cycle = {cycle_id: _PerStage(context.get("user"),
+                                     service.cycle_schedule(cycle), on)
+                 for cycle_id, cycle in cycles.items()}
     schemas: dict[str, Any] = {}
     out = []
     for package in packages:
@@ -192,11 +221,11 @@ def queue(context: dict[str, Any], stage_values: list[str],
             "title": package["title"],
             "org_title": (package.get("organization") or {}).get("title", ""),
             "cycle": cycle.code,
-            "status": service.item_status(item, service.cycle_schedule(cycle), on),
+            "status": per_cycle[item.cycle_id].status(item),
             "completeness": result.to_dict(),
             "resources": package.get("resources", []),
             "note": notes.get(package["id"]),
-            "allowed": allowed(actor, item.stage, chain),
+            "allowed": per_cycle[item.cycle_id].allowed(item.stage),
         })
     return out
 

@@ -28,6 +28,27 @@ blueprint = Blueprint("sektoral_workspace", __name__, url_prefix="/sektoral")
 #: Origins a transition form may come from (the page re-rendered on error).
 ORIGINS = ("cycle", "review", "approval")
 
+#: Rows per page of the data list and of the review queue.
+PAGE_SIZE = {"cycle": 100, "review": 25}
+
+
+def _paginate(rows: list[Any], kind: str) -> tuple[list[Any], dict[str, Any]]:
+    """One page of ``rows`` (``?page=N``) and what the pager shows."""
+    size = PAGE_SIZE[kind]
+    try:
+        number = max(1, int(tk.request.args.get("page", 1)))
+    except ValueError:
+        number = 1
+    pages_total = max(1, -(-len(rows) // size))
+    number = min(number, pages_total)
+    start = (number - 1) * size
+    args = {k: v for k, v in tk.request.args.items() if k != "page"}
+    return rows[start:start + size], {
+        "page": number, "pages": pages_total, "total": len(rows),
+        "first": start + 1 if rows else 0,
+        "last": min(start + size, len(rows)), "args": args,
+    }
+
 
 # -- helpers --------------------------------------------------------------------
 
@@ -61,6 +82,11 @@ def _cycle_or_404(code: str) -> Any:
         return service.get_cycle(code)
     except tk.ObjectNotFound:
         tk.abort(404, tk._("Cycle not found"))
+
+
+def _stage_labels() -> dict[str, str]:
+    """Translated stage labels, once per page rather than once per row."""
+    return {s.value: tk._(s.label) for s in Stage}
 
 
 def _error_summary(error: Exception) -> dict[str, list[str]]:
@@ -145,8 +171,10 @@ def cycle(code: str, errors: Optional[dict[str, list[str]]] = None,
     offered = [name for name in pages.PAGE_TRANSITIONS
                if any(name in row["allowed"] for row in rows)]
     orgs = pages.cycle_orgs(cycle_obj)
+    shown, pager = _paginate(rows, "cycle")
     return tk.render("sektoral/workspace/cycle.html", {
-        "cycle": overview["cycle"], "overview": overview, "rows": rows,
+        "cycle": overview["cycle"], "overview": overview, "rows": shown,
+        "pager": pager, "stage_labels": _stage_labels(),
         "filters": filters, "orgs": orgs, "stages": [s.value for s in Stage],
         "offered": offered, "errors": errors or {}, "form": form or {},
         "may_plan": _may("sektoral_item_create"),
@@ -333,8 +361,10 @@ def review(errors: Optional[dict[str, list[str]]] = None,
     completeness and validation reports."""
     _require("sektoral_cycle_status", {"id": ""})
     rows = pages.queue(_context(), [Stage.SUBMITTED.value], _lang())
+    shown, pager = _paginate(rows, "review")
     return tk.render("sektoral/workspace/review.html", {
-        "rows": rows, "errors": errors or {}, "form": form or {},
+        "rows": shown, "pager": pager, "stage_labels": _stage_labels(),
+        "errors": errors or {}, "form": form or {},
         "complete_ids": [r["id"] for r in rows
                          if r["completeness"]["complete"]
                          and "accept" in r["allowed"]],
