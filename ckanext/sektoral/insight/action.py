@@ -1,4 +1,236 @@
-"""action of the insight area; collected by plugin.py (names in __all__)."""
+"""Actions of the insight area: public statistics and OPD performance.
+
+Collected by plugin.py (names in ``__all__``); each calls
+``tk.check_access`` with its own name first.
+"""
 from __future__ import annotations
 
-__all__: list[str] = []
+from typing import Any, Optional
+
+import sqlalchemy as sa
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+from ckan.types import Context, DataDict
+
+from ckanext.sektoral.insight import performance as performance_mod
+from ckanext.sektoral.insight import tabledata
+from ckanext.sektoral.model import Cycle, Item
+
+__all__: list[str] = [
+    "sektoral_performance",
+    "sektoral_chart_data",
+    "sektoral_public_cycle_list",
+    "sektoral_public_cycle_show",
+]
+
+DATA_SEKTORAL = "data-sektoral"
+PUBLIKASI = "publikasi"
+#: Most datasets listed on one public cycle page.
+MAX_CYCLE_DATASETS = 1000
+
+
+def _quote(value: str) -> str:
+    """A Lucene phrase of ``value``."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _as_list(value: Any) -> list[str]:
+    if value in (None, "", []):
+        return []
+    if isinstance(value, str):
+        return [v for v in value.replace(",", " ").split() if v]
+    return [str(v) for v in value]
+
+
+@tk.side_effect_free
+def sektoral_performance(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """OPD performance per cycle: the SOP compliance record.
+
+    Per OPD and per cycle: items listed, requested, submitted, submitted
+    on time / late (first submission against the due date of SOP step 2),
+    not submitted (and overdue), returns (times) and items returned,
+    accepted, average working days from request to first submission,
+    percentage on time. Computed from ``sektoral_item`` and the audit log
+    in a fixed number of queries. Walidata positions only.
+
+    :param cycle: id or code of one cycle, or several (list or
+        space/comma separated); default: every cycle
+    :type cycle: string or list
+    :param owner_org: restrict to one OPD (organization id or name)
+    :type owner_org: string
+
+    :returns: ``{"cycles": [{"code", "title", "start_date", "status",
+        "submit_due", "submit_due_passed", "totals": {figures},
+        "organizations": [{"id", "name", "title", "listed", "requested",
+        "submitted", "on_time", "late", "not_submitted", "overdue",
+        "returns", "items_returned", "accepted", "avg_working_days",
+        "on_time_pct"}]}], "organizations": [{"id", "name", "title"}]}``
+    :rtype: dictionary
+
+    Example::
+
+        ckanapi action sektoral_performance cycle=2026-S1
+    """
+    tk.check_access("sektoral_performance", context, data_dict)
+    codes = _as_list(data_dict.get("cycle"))
+    org_id: Optional[str] = None
+    if data_dict.get("owner_org"):
+        org = model.Group.get(data_dict["owner_org"])
+        if org is None or not org.is_organization:
+            raise tk.ValidationError({"owner_org": [
+                tk._("Organization not found")]})
+        org_id = org.id
+    if codes:
+        found = {c for row in model.Session.query(Cycle.code, Cycle.id)
+                 .filter(sa.or_(Cycle.code.in_(codes), Cycle.id.in_(codes)))
+                 for c in row}
+        unknown = [c for c in codes if c not in found]
+        if unknown:
+            raise tk.ValidationError({"cycle": [
+                tk._("Cycle not found: %(codes)s")
+                % {"codes": ", ".join(unknown)}]})
+    return performance_mod.performance(codes or None, org_id)
+
+
+@tk.side_effect_free
+def sektoral_chart_data(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Chart series and a table preview of a dataset's validated data file.
+
+    For a ``data-sektoral`` dataset (the public sees published ones only):
+    the newest data file with a Table Schema that passed validation is
+    read *with* its schema (Indonesian number formats; the BPS symbols
+    ``...``, ``-``, ``NA``, ``x`` are missing values, never 0).
+
+    :param id: id or name of the dataset
+    :type id: string
+
+    :returns: ``{"available": bool, "reason": msg (when not available),
+        "resource_id", "resource_name", "measure", "measure_title", "unit",
+        "aggregation" ("sum" for additive units, "mean" for rates and
+        indices), "by_year": [{"year", "value"}] | null, "by_region":
+        [{"code", "name", "value"}] | null, "region_year", "rows",
+        "columns", "column_titles", "preview": [[cell, ...]],
+        "preview_truncated", "symbols"}``
+    :rtype: dictionary
+
+    Example::
+
+        ckanapi action sektoral_chart_data id=jumlah-penduduk-menurut-kabupaten-kota
+    """
+    if not data_dict.get("id"):
+        raise tk.ValidationError({"id": [tk._("Missing value")]})
+    tk.check_access("sektoral_chart_data", context, data_dict)
+    pkg = tk.get_action("package_show")(
+        {"user": context.get("user"),
+         "ignore_auth": context.get("ignore_auth", False)},
+        {"id": data_dict["id"]})
+    return chart_data_for(pkg)
+
+
+def chart_data_for(pkg: dict[str, Any]) -> dict[str, Any]:
+    """``sektoral_chart_data`` of a dataset already read (no auth)."""
+    base: dict[str, Any] = {"id": pkg["id"], "available": False,
+                            "unit": pkg.get("satuan") or ""}
+    if pkg.get("type") != DATA_SEKTORAL:
+        return dict(base, reason=tk._("Not a sectoral statistics dataset"))
+    resource = tabledata.validated_resource(pkg)
+    if resource is None:
+        return dict(base, reason=tk._(
+            "No data file with a Table Schema has passed validation yet"))
+    path = tabledata.resource_path(resource)
+    if path is None:
+        return dict(base, reason=tk._("The data file could not be found."))
+    schema = tabledata.resource_schema(resource) or {}
+    fmt = tabledata.resource_format(resource)
+    data = tabledata.read_table(
+        path, schema, fmt=fmt,
+        additive=tabledata.is_additive(pkg.get("satuan"), pkg.get("ukuran"),
+                                       pkg.get("title")))
+    if data.get("error"):
+        return dict(base, reason=tk._(data["error"]))
+    result = dict(base, **data)
+    result.update(available=True, resource_id=resource["id"],
+                  resource_name=resource.get("name") or resource["id"])
+    return result
+
+
+def _published_counts() -> dict[str, int]:
+    """Public datasets per cycle: published items, and also those reopened
+    for a revision or withdrawn, which stay public with a notice."""
+    rows = model.Session.query(Item.cycle_id, sa.func.count()).join(
+        model.Package, model.Package.id == Item.package_id).filter(
+        model.Package.private.is_(False),
+        model.Package.state == "active").group_by(Item.cycle_id).all()
+    return {cycle_id: count for cycle_id, count in rows}
+
+
+@tk.side_effect_free
+def sektoral_public_cycle_list(context: Context,
+                               data_dict: DataDict) -> list[dict[str, Any]]:
+    """Cycles that published at least one dataset, newest first, with the
+    number of public datasets (published, or reopened for a revision or
+    withdrawn: those stay public with a notice). Public.
+
+    :returns: ``[{"code", "title", "start_date", "published"}]``
+    :rtype: list
+
+    Example::
+
+        ckanapi action sektoral_public_cycle_list
+    """
+    tk.check_access("sektoral_public_cycle_list", context, data_dict)
+    counts = _published_counts()
+    if not counts:
+        return []
+    cycles = model.Session.query(Cycle).filter(
+        Cycle.id.in_(list(counts))).order_by(
+        Cycle.start_date.desc(), Cycle.code.desc()).all()
+    return [{"code": c.code, "title": c.title,
+             "start_date": c.start_date.isoformat(),
+             "published": counts[c.id]} for c in cycles]
+
+
+@tk.side_effect_free
+def sektoral_public_cycle_show(context: Context,
+                               data_dict: DataDict) -> dict[str, Any]:
+    """One cycle's public page: its public datasets and its report (the ``publikasi`` dataset whose
+    ``kode_siklus`` is the cycle's code). Public; a cycle that published
+    nothing is "not found".
+
+    :param id: code (or id) of the cycle
+    :type id: string
+
+    :returns: ``{"code", "title", "start_date", "published", "datasets":
+        [package dicts], "report": package dict | null}``
+    :rtype: dictionary
+
+    Example::
+
+        ckanapi action sektoral_public_cycle_show id=2026-S1
+    """
+    if not data_dict.get("id"):
+        raise tk.ValidationError({"id": [tk._("Missing value")]})
+    tk.check_access("sektoral_public_cycle_show", context, data_dict)
+    cycle = model.Session.query(Cycle).filter(sa.or_(
+        Cycle.code == data_dict["id"], Cycle.id == data_dict["id"])).first()
+    count = _published_counts().get(cycle.id, 0) if cycle else 0
+    if cycle is None or not count:
+        raise tk.ObjectNotFound(tk._("Cycle not found"))
+    search_context = {"user": context.get("user")}
+    found = tk.get_action("package_search")(dict(search_context), {
+        "fq": "+dataset_type:%s +sektoral_cycle:%s" % (
+            DATA_SEKTORAL, _quote(cycle.code)),
+        "include_private": False,
+        "sort": "title_string asc", "rows": MAX_CYCLE_DATASETS})
+    reports = tk.get_action("package_search")(dict(search_context), {
+        "fq": "+dataset_type:%s +kode_siklus:%s" % (PUBLIKASI,
+                                                    _quote(cycle.code)),
+        "sort": "metadata_modified desc", "rows": 1})
+    return {
+        "code": cycle.code, "title": cycle.title,
+        "start_date": cycle.start_date.isoformat(),
+        "published": count,
+        "datasets": found["results"],
+        "report": reports["results"][0] if reports["results"] else None,
+    }

@@ -1,4 +1,206 @@
-"""helpers of the insight area; collected by plugin.py (names in __all__)."""
+"""Template helpers of the insight area (public charts, JSON-LD, performance).
+
+The decisions live here; the templates only show what these return.
+"""
 from __future__ import annotations
 
-__all__: list[str] = []
+import json
+import logging
+from typing import Any, Optional
+
+from markupsafe import Markup
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.sektoral.insight import charts
+
+log = logging.getLogger(__name__)
+
+__all__: list[str] = [
+    "sektoral_number",
+    "sektoral_dataset_chart",
+    "sektoral_data_downloads",
+    "sektoral_jsonld",
+    "sektoral_performance_view",
+]
+
+#: Formats of the per-dataset downloads: (key, label, mimetype).
+DOWNLOADS = (("csv", "CSV", "text/csv"),
+             ("xlsx", "XLSX", "application/vnd.openxmlformats-"
+                              "officedocument.spreadsheetml.sheet"),
+             ("datapackage", "Data Package", "application/zip"))
+
+
+def _locale() -> str:
+    try:
+        return tk.h.lang() or "id"
+    except Exception:  # outside a request
+        return tk.config.get("ckan.locale_default") or "id"
+
+
+def sektoral_number(value: Any, decimals: Optional[int] = None) -> str:
+    """A number in the UI language's format (``1.234,5`` in Indonesian);
+    "" for None (a missing value is never shown as 0)."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        return value
+    return charts.format_number(value, _locale(), decimals)
+
+
+def _is_public_data(pkg: dict[str, Any]) -> bool:
+    return bool(pkg) and pkg.get("type") == "data-sektoral" \
+        and not pkg.get("private")
+
+
+def sektoral_dataset_chart(pkg: dict[str, Any]) -> Optional[dict[str, Any]]:
+    """Charts (inline SVG) and table preview of a published data-sektoral
+    dataset's validated data file; None when there is nothing to show."""
+    if not _is_public_data(pkg):
+        return None
+    from ckanext.sektoral.insight.action import chart_data_for
+
+    try:
+        data = chart_data_for(pkg)
+    except Exception:  # a broken file must never break the dataset page
+        log.exception("chart data of %s", pkg.get("id"))
+        return None
+    if not data.get("available"):
+        return {"available": False, "reason": data.get("reason")}
+    locale = _locale()
+    missing = tk._("not available")
+    unit = data.get("unit") or ""
+    measure = data.get("measure_title") or data.get("measure") or ""
+    value_label = f"{measure} ({unit})" if unit else measure
+    view: dict[str, Any] = {"available": True, "data": data,
+                            "value_label": value_label,
+                            "missing_text": missing}
+    if data.get("by_region"):
+        labels = [r["name"] for r in data["by_region"]]
+        values = [r["value"] for r in data["by_region"]]
+        year = data.get("region_year")
+        title = (tk._("%(measure)s by regency/city, %(year)s")
+                 % {"measure": pkg.get("title") or measure, "year": year}
+                 if year is not None else
+                 tk._("%(measure)s by regency/city")
+                 % {"measure": pkg.get("title") or measure})
+        view["region_title"] = title
+        view["region_svg"] = Markup(charts.bar_chart(
+            labels, values, title=title, value_label=value_label,
+            category_label=tk._("Regency/city"),
+            chart_id=f"sektoral-chart-region-{pkg['id'][:8]}",
+            locale=locale, missing_text=missing))
+    if data.get("by_year") and len(data["by_year"]) >= 1:
+        labels = [str(r["year"]) for r in data["by_year"]]
+        values = [r["value"] for r in data["by_year"]]
+        if data.get("region_field"):
+            basis = (tk._("total of the regencies/cities")
+                     if data.get("aggregation") == "sum" else
+                     tk._("unweighted mean of the regencies/cities"))
+            title = tk._("%(measure)s by year (%(basis)s)") % {
+                "measure": pkg.get("title") or measure, "basis": basis}
+        else:
+            title = tk._("%(measure)s by year") % {
+                "measure": pkg.get("title") or measure}
+        view["year_title"] = title
+        view["year_svg"] = Markup(charts.line_chart(
+            labels, [(measure, values)], title=title,
+            value_label=value_label, category_label=tk._("Year"),
+            chart_id=f"sektoral-chart-year-{pkg['id'][:8]}",
+            locale=locale, missing_text=missing))
+    return view
+
+
+def sektoral_data_downloads(pkg: dict[str, Any]) -> list[dict[str, str]]:
+    """Links to the CSV, XLSX and Data Package downloads of a published
+    dataset's validated data file (empty when there is none)."""
+    from ckanext.sektoral.insight import tabledata
+
+    if not _is_public_data(pkg) or tabledata.validated_resource(pkg) is None:
+        return []
+    return [{"format": key, "label": label, "mimetype": mimetype,
+             "url": tk.url_for("sektoral_public.download", id=pkg["name"],
+                               fmt=key)}
+            for key, label, mimetype in DOWNLOADS]
+
+
+def jsonld_document(pkg: dict[str, Any], *, with_context: bool = True
+                    ) -> dict[str, Any]:
+    """The JSON-LD dict of a dataset (absolute URLs)."""
+    from ckanext.sektoral.insight import dcat, tabledata
+
+    resource = tabledata.validated_resource(pkg) \
+        if _is_public_data(pkg) else None
+    schema = tabledata.resource_schema(resource) if resource else None
+    downloads = {
+        d["mimetype"]: tk.url_for("sektoral_public.download", id=pkg["name"],
+                                  fmt=d["format"], _external=True)
+        for d in (sektoral_data_downloads(pkg) if resource else [])}
+    return dcat.dataset_jsonld(
+        pkg, dataset_url=tk.url_for("dataset.read", id=pkg["name"],
+                                    _external=True),
+        download_urls=downloads,
+        variables=(schema or {}).get("fields"), with_context=with_context)
+
+
+def script_json(document: Any) -> Markup:
+    """JSON safe inside ``<script type="application/ld+json">``."""
+    text = json.dumps(document, ensure_ascii=False, indent=1)
+    text = (text.replace("<", "\\u003c").replace(">", "\\u003e")
+            .replace("&", "\\u0026"))
+    return Markup(text)
+
+
+def sektoral_jsonld(pkg: dict[str, Any]) -> Optional[Markup]:
+    """DCAT-compatible JSON-LD of a public dataset for the page head
+    (None for private datasets: nothing to tell harvesters)."""
+    if not pkg or pkg.get("private"):
+        return None
+    try:
+        return script_json(jsonld_document(pkg))
+    except Exception:  # never break the page for its metadata block
+        log.exception("JSON-LD of %s", pkg.get("id"))
+        return None
+
+
+def sektoral_performance_view(result: dict[str, Any],
+                              cycle_code: Optional[str] = None
+                              ) -> dict[str, Any]:
+    """Charts of the performance page: on-time share per OPD in the
+    selected cycle (bars) and, across cycles, the on-time share and the
+    average working days to submit (lines)."""
+    locale = _locale()
+    missing = tk._("not available")
+    cycles = result.get("cycles") or []
+    selected = next((c for c in cycles if c["code"] == cycle_code),
+                    cycles[-1] if cycles else None)
+    view: dict[str, Any] = {"selected": selected}
+    if selected and selected["organizations"]:
+        title = tk._("Items submitted on time (%%), cycle %(cycle)s") % {
+            "cycle": selected["code"]}
+        view["org_title"] = title
+        view["org_svg"] = Markup(charts.bar_chart(
+            [o["title"] for o in selected["organizations"]],
+            [o["on_time_pct"] for o in selected["organizations"]],
+            title=title, value_label=tk._("Submitted on time (%)"),
+            category_label=tk._("OPD"), chart_id="sektoral-chart-opd",
+            locale=locale, missing_text=missing))
+    if cycles:
+        labels = [c["code"] for c in cycles]
+        title = tk._("Submitted on time across cycles (%)")
+        view["cycle_title"] = title
+        view["cycle_svg"] = Markup(charts.line_chart(
+            labels, [(tk._("Submitted on time (%)"),
+                      [c["totals"]["on_time_pct"] for c in cycles])],
+            title=title, value_label=tk._("Submitted on time (%)"),
+            category_label=tk._("Cycle"), chart_id="sektoral-chart-cycles",
+            locale=locale, missing_text=missing))
+        title = tk._("Average working days to submit, across cycles")
+        view["days_title"] = title
+        view["days_svg"] = Markup(charts.line_chart(
+            labels, [(tk._("Average working days to submit"),
+                      [c["totals"]["avg_working_days"] for c in cycles])],
+            title=title, value_label=tk._("Working days"),
+            category_label=tk._("Cycle"), chart_id="sektoral-chart-days",
+            locale=locale, missing_text=missing))
+    return view

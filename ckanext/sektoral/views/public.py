@@ -1,6 +1,169 @@
-"""Pages: public (see views/__init__.py)."""
+"""Public pages: published statistics per cycle, downloads, DCAT JSON-LD.
+
+* ``/statistik``                     cycles that published data
+* ``/statistik/<code>``              one cycle: its datasets and its report
+* ``/dataset/<id>/download/<fmt>``   the validated data of a published
+                                     dataset as ``csv``, ``xlsx`` or
+                                     ``datapackage`` (zip)
+* ``/dataset/<id>.jsonld``           DCAT-compatible JSON-LD of a dataset
+* ``/catalog.jsonld``                the catalogue of published datasets
+                                     (``page``, 100 per page)
+
+Everything is read through actions as the current user, so the public sees
+only published datasets.
+"""
 from __future__ import annotations
 
-from flask import Blueprint
+import json
+from typing import Any
+
+from flask import Blueprint, Response
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.sektoral.insight import dcat, exports, tabledata
+from ckanext.sektoral.insight.helpers import DOWNLOADS, jsonld_document
 
 blueprint = Blueprint("sektoral_public", __name__)
+
+CATALOG_PAGE_SIZE = 100
+JSONLD_MIMETYPE = "application/ld+json"
+
+
+def _context() -> dict[str, Any]:
+    return {"user": tk.current_user.name if tk.current_user
+            and tk.current_user.is_authenticated else ""}
+
+
+def cycle_list() -> str:
+    cycles = tk.get_action("sektoral_public_cycle_list")(_context(), {})
+    return tk.render("sektoral/public/cycle_list.html",
+                     {"cycles": cycles})
+
+
+def cycle_read(code: str) -> str:
+    try:
+        cycle = tk.get_action("sektoral_public_cycle_show")(
+            _context(), {"id": code})
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Cycle not found"))
+    return tk.render("sektoral/public/cycle_read.html", {"cycle": cycle})
+
+
+def _published_dataset(id: str) -> dict[str, Any]:
+    try:
+        pkg = tk.get_action("package_show")(_context(), {"id": id})
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return tk.abort(404, tk._("Dataset not found"))
+    if pkg.get("private"):  # downloads and JSON-LD are for published data
+        return tk.abort(404, tk._("Dataset not found"))
+    return pkg
+
+
+def download(id: str, fmt: str) -> Response:
+    if fmt not in {key for key, _label, _mime in DOWNLOADS}:
+        return tk.abort(404, tk._("Unknown format"))
+    pkg = _published_dataset(id)
+    resource = tabledata.validated_resource(pkg) \
+        if pkg.get("type") == "data-sektoral" else None
+    path = tabledata.resource_path(resource) if resource else None
+    if path is None:
+        return tk.abort(404, tk._(
+            "This dataset has no validated data file to download"))
+    schema = tabledata.resource_schema(resource) or {}
+    file_format = tabledata.resource_format(resource)
+    name = exports.safe_name(pkg["name"])
+    if fmt == "csv":
+        body = exports.csv_bytes(path, schema, file_format)
+        mimetype, filename = "text/csv; charset=utf-8", f"{name}.csv"
+    elif fmt == "xlsx":
+        body = exports.xlsx_bytes(path, schema, metadata=_metadata_rows(pkg),
+                                  fmt=file_format)
+        mimetype, filename = exports.XLSX_MIMETYPE, f"{name}.xlsx"
+    else:
+        body = exports.datapackage_zip(
+            pkg, path, schema,
+            homepage=tk.url_for("dataset.read", id=pkg["name"],
+                                _external=True), fmt=file_format)
+        mimetype, filename = "application/zip", f"{name}-datapackage.zip"
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{filename}"',
+        "X-Content-Type-Options": "nosniff"})
+
+
+def _metadata_rows(pkg: dict[str, Any]) -> list[tuple[str, str]]:
+    """Label/value rows of the XLSX ``Metadata`` sheet (UI language)."""
+    from ckanext.sektoral import codes
+
+    lang = tk.h.lang() or "id"
+
+    def label(list_name: str, value: Any) -> str:
+        if not value:
+            return ""
+        try:
+            return codes.load(list_name).label(str(value), lang)
+        except Exception:
+            return str(value)
+
+    rows = [
+        (tk._("Title"), pkg.get("title") or ""),
+        (tk._("Description"), pkg.get("notes") or ""),
+        (tk._("OPD"), (pkg.get("organization") or {}).get("title") or ""),
+        (tk._("Unit"), pkg.get("satuan") or ""),
+        (tk._("Definition"), pkg.get("definisi") or ""),
+        (tk._("Concept"), pkg.get("konsep") or ""),
+        (tk._("Frequency"), label("frekuensi", pkg.get("frekuensi_penerbitan"))),
+        (tk._("Level of presentation"),
+         label("level_penyajian", pkg.get("level_penyajian"))),
+        (tk._("Years"), "-".join(str(v) for v in (
+            pkg.get("tahun_awal"), pkg.get("tahun_akhir")) if v)),
+        (tk._("Licence"), pkg.get("license_title") or ""),
+        (tk._("Source"), tk.url_for("dataset.read", id=pkg["name"],
+                                    _external=True)),
+        (tk._("Missing values"), tk._(
+            "The BPS symbols (..., -, NA, x) mean that no value is "
+            "available; they are not zero.")),
+    ]
+    return [(k, str(v)) for k, v in rows if v]
+
+
+def _jsonld_response(document: dict[str, Any]) -> Response:
+    return Response(json.dumps(document, ensure_ascii=False, indent=1),
+                    mimetype=JSONLD_MIMETYPE)
+
+
+def dataset_jsonld(id: str) -> Response:
+    return _jsonld_response(jsonld_document(_published_dataset(id)))
+
+
+def catalog_jsonld() -> Response:
+    try:
+        page = max(int(tk.request.args.get("page", 1)), 1)
+    except ValueError:
+        return tk.abort(400, tk._("page must be a whole number"))
+    found = tk.get_action("package_search")(_context(), {
+        "fq": "+dataset_type:data-sektoral", "sort": "metadata_modified desc",
+        "rows": CATALOG_PAGE_SIZE, "start": (page - 1) * CATALOG_PAGE_SIZE})
+    datasets = [jsonld_document(pkg, with_context=False)
+                for pkg in found["results"] if not pkg.get("private")]
+    next_url = None
+    if page * CATALOG_PAGE_SIZE < found["count"]:
+        next_url = tk.url_for("sektoral_public.catalog_jsonld",
+                              page=page + 1, _external=True)
+    return _jsonld_response(dcat.catalog_jsonld(
+        title=tk.config.get("ckan.site_title") or "CKAN",
+        url=tk.url_for("sektoral_public.catalog_jsonld", _external=True),
+        description=tk.config.get("ckan.site_description") or "",
+        datasets=datasets, total=found["count"], next_url=next_url))
+
+
+blueprint.add_url_rule("/statistik", "cycle_list", cycle_list,
+                       methods=["GET"])
+blueprint.add_url_rule("/statistik/<code>", "cycle_read", cycle_read,
+                       methods=["GET"])
+blueprint.add_url_rule("/dataset/<id>/download/<fmt>", "download", download,
+                       methods=["GET"])
+blueprint.add_url_rule("/dataset/<id>.jsonld", "dataset_jsonld",
+                       dataset_jsonld, methods=["GET"])
+blueprint.add_url_rule("/catalog.jsonld", "catalog_jsonld", catalog_jsonld,
+                       methods=["GET"])

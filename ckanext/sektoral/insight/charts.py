@@ -1,0 +1,298 @@
+"""Server-side charts as accessible inline SVG (plain Python, no CKAN import).
+
+No JavaScript, no CDN, no plotting library: the portal may run offline and
+the charts must be readable by screen readers. Every chart is an
+``<svg role="img">`` with a ``<title>`` and a ``<desc>`` (referenced by
+``aria-labelledby``), axis labels, and numbers in the UI locale's format
+(Indonesian by default: ``1.234,5``). Pages always show the same figures as
+a data table next to the chart (the fallback for anyone who cannot see it).
+
+A missing value (``None``: a BPS symbol such as ``...`` or ``x`` in the
+data) is drawn as *no bar* / *a gap in the line* with the text given as
+``missing_text``, never as 0.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Optional, Union
+from xml.sax.saxutils import escape
+
+Number = Union[int, float, Decimal]
+
+#: Colours (WCAG AA contrast on white for text and marks).
+BAR_COLOUR = "#1f5f8b"
+LINE_COLOUR = "#1f5f8b"
+AXIS_COLOUR = "#444444"
+GRID_COLOUR = "#d9d9d9"
+TEXT_COLOUR = "#222222"
+FONT = "font-family=\"sans-serif\""
+
+
+def format_number(value: Optional[Number], locale: str = "id",
+                  decimals: Optional[int] = None) -> str:
+    """``1234.5`` -> ``1.234,5`` (``locale="id"``); ``None`` -> ``""``.
+
+    ``decimals`` fixes the number of decimals; by default up to 2 are
+    shown (trailing zeros dropped).
+    """
+    from babel.numbers import format_decimal
+
+    if value is None:
+        return ""
+    if decimals is None:
+        pattern = "#,##0.##"
+    elif decimals == 0:
+        pattern = "#,##0"
+    else:
+        pattern = "#,##0." + "0" * decimals
+    try:
+        return format_decimal(value, format=pattern, locale=locale or "id")
+    except Exception:  # unknown locale
+        return format_decimal(value, format=pattern, locale="id")
+
+
+def _float(value: Optional[Number]) -> Optional[float]:
+    if value is None:
+        return None
+    result = float(value)
+    return result if math.isfinite(result) else None
+
+
+def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
+    """Round tick values covering ``[low, high]`` (0 always included)."""
+    low, high = min(low, 0.0), max(high, 0.0)
+    if high == low:
+        high = low + 1.0
+    raw = (high - low) / max(count, 1)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = magnitude
+    for factor in (1, 2, 2.5, 5, 10):
+        step = factor * magnitude
+        if raw <= step:
+            break
+    start = math.floor(low / step) * step
+    ticks = []
+    value = start
+    while True:
+        ticks.append(round(value, 10))
+        if value >= high - step * 1e-9:
+            break
+        value += step
+    return ticks
+
+
+def short_label(label: str, limit: int = 30) -> str:
+    """A category label cut to fit the label column (the full label is in
+    the chart's description and in the data table)."""
+    return label if len(label) <= limit else label[:limit - 1].rstrip() + "…"
+
+
+#: Characters of a title line (15px bold sans-serif in a 720px chart).
+TITLE_CHARS = 78
+TITLE_LINE = 19
+
+
+def title_lines(title: str) -> list[str]:
+    """The title wrapped to fit the chart's width."""
+    import textwrap
+
+    return textwrap.wrap(title, TITLE_CHARS) or [""]
+
+
+def _svg_open(width: int, height: int, chart_id: str, title: str,
+              desc: str) -> list[str]:
+    lines = title_lines(title)
+    spans = "".join(
+        f'<tspan x="{width / 2:.0f}" dy="{0 if i == 0 else TITLE_LINE}">'
+        f'{escape(line)}</tspan>' for i, line in enumerate(lines))
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="sektoral-chart" '
+        f'id="{escape(chart_id)}" role="img" viewBox="0 0 {width} {height}" '
+        f'width="100%" preserveAspectRatio="xMinYMin meet" '
+        f'aria-labelledby="{escape(chart_id)}-title {escape(chart_id)}-desc">',
+        f'<title id="{escape(chart_id)}-title">{escape(title)}</title>',
+        f'<desc id="{escape(chart_id)}-desc">{escape(desc)}</desc>',
+        f'<text x="{width / 2:.0f}" y="22" text-anchor="middle" {FONT} '
+        f'font-size="15" font-weight="bold" fill="{TEXT_COLOUR}" '
+        f'aria-hidden="true">{spans}</text>',
+    ]
+
+
+def describe(labels: Sequence[str], values: Sequence[Optional[Number]],
+             locale: str, missing_text: str) -> str:
+    """``label: value`` pairs for the ``<desc>`` of a chart."""
+    parts = []
+    for label, value in zip(labels, values):
+        shown = (format_number(value, locale) if _float(value) is not None
+                 else missing_text)
+        parts.append(f"{label}: {shown}")
+    return "; ".join(parts)
+
+
+def bar_chart(labels: Sequence[str], values: Sequence[Optional[Number]], *,
+              title: str, value_label: str, category_label: str,
+              chart_id: str, locale: str = "id",
+              missing_text: str = "n/a", width: int = 720) -> str:
+    """Horizontal bar chart (one bar per category, e.g. kabupaten/kota).
+
+    Returns the SVG markup; categories without a value get no bar and the
+    text ``missing_text`` instead.
+    """
+    numbers = [_float(v) for v in values]
+    present = [v for v in numbers if v is not None]
+    label_width = 210
+    left, right = label_width + 10, 70
+    top = 44 + TITLE_LINE * (len(title_lines(title)) - 1)
+    bar_h, gap = 22, 8
+    plot_h = max(len(labels), 1) * (bar_h + gap)
+    height = top + plot_h + 62
+    plot_w = width - left - right
+    ticks = nice_ticks(min(present, default=0.0), max(present, default=1.0))
+    lo, hi = ticks[0], ticks[-1]
+
+    def x(v: float) -> float:
+        return left + (v - lo) / (hi - lo) * plot_w
+
+    out = _svg_open(width, height, chart_id, title,
+                    describe(labels, values, locale, missing_text))
+    out.append('<g aria-hidden="true">')
+    for t in ticks:
+        out.append(f'<line x1="{x(t):.1f}" y1="{top}" x2="{x(t):.1f}" '
+                   f'y2="{top + plot_h}" stroke="{GRID_COLOUR}"/>')
+        out.append(f'<text x="{x(t):.1f}" y="{top + plot_h + 16}" '
+                   f'text-anchor="middle" {FONT} font-size="11" '
+                   f'fill="{TEXT_COLOUR}">{escape(format_number(t, locale))}'
+                   f'</text>')
+    zero = x(0.0)
+    for i, (label, value, raw) in enumerate(zip(labels, numbers, values)):
+        y = top + i * (bar_h + gap) + gap / 2
+        out.append(f'<text x="{left - 8}" y="{y + bar_h * 0.7:.1f}" '
+                   f'text-anchor="end" {FONT} font-size="12" '
+                   f'fill="{TEXT_COLOUR}">{escape(short_label(label))}'
+                   f'</text>')
+        if value is None:
+            out.append(f'<text x="{zero + 4:.1f}" y="{y + bar_h * 0.7:.1f}" '
+                       f'{FONT} font-size="12" font-style="italic" '
+                       f'fill="{AXIS_COLOUR}" class="sektoral-chart-missing">'
+                       f'{escape(missing_text)}</text>')
+            continue
+        x0, x1 = sorted((zero, x(value)))
+        out.append(f'<rect class="sektoral-chart-bar" x="{x0:.1f}" '
+                   f'y="{y:.1f}" width="{max(x1 - x0, 1):.1f}" '
+                   f'height="{bar_h}" fill="{BAR_COLOUR}"/>')
+        out.append(f'<text x="{x1 + 4:.1f}" y="{y + bar_h * 0.7:.1f}" '
+                   f'{FONT} font-size="11" fill="{TEXT_COLOUR}">'
+                   f'{escape(format_number(raw, locale))}</text>')
+    out.append(f'<line x1="{zero:.1f}" y1="{top}" x2="{zero:.1f}" '
+               f'y2="{top + plot_h}" stroke="{AXIS_COLOUR}"/>')
+    out.append(f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" '
+               f'y2="{top + plot_h}" stroke="{AXIS_COLOUR}"/>')
+    out.append(f'<text x="{left + plot_w / 2:.0f}" y="{top + plot_h + 40}" '
+               f'text-anchor="middle" {FONT} font-size="12" '
+               f'fill="{TEXT_COLOUR}" class="sektoral-chart-axis">'
+               f'{escape(value_label)}</text>')
+    out.append(f'<text x="{left - 8}" y="{top - 8}" text-anchor="end" '
+               f'{FONT} font-size="12" font-weight="bold" '
+               f'fill="{TEXT_COLOUR}" class="sektoral-chart-axis">'
+               f'{escape(category_label)}</text>')
+    out.append("</g></svg>")
+    return "\n".join(out)
+
+
+def line_chart(labels: Sequence[str],
+               series: Sequence[tuple[str, Sequence[Optional[Number]]]], *,
+               title: str, value_label: str, category_label: str,
+               chart_id: str, locale: str = "id", missing_text: str = "n/a",
+               width: int = 720, height: int = 340) -> str:
+    """Line chart over ordered categories (e.g. years), one line per series
+    (name, values). A missing value breaks the line (no point, no 0)."""
+    palette = (LINE_COLOUR, "#b35900", "#2e7d32", "#6a1b9a", "#c62828")
+    left, right, bottom = 80, 30, 70
+    extra = TITLE_LINE * (len(title_lines(title)) - 1)
+    top, height = 44 + extra, height + extra
+    plot_w, plot_h = width - left - right, height - top - bottom
+    present = [_float(v) for _, vals in series for v in vals]
+    present = [v for v in present if v is not None]
+    ticks = nice_ticks(min(present, default=0.0), max(present, default=1.0))
+    lo, hi = ticks[0], ticks[-1]
+    n = max(len(labels), 1)
+
+    def x(i: int) -> float:
+        return left + (plot_w * (i + 0.5) / n)
+
+    def y(v: float) -> float:
+        return top + plot_h - (v - lo) / (hi - lo) * plot_h
+
+    desc = " | ".join(
+        (name + ": " if len(series) > 1 else "")
+        + describe(labels, vals, locale, missing_text)
+        for name, vals in series)
+    out = _svg_open(width, height, chart_id, title, desc)
+    out.append('<g aria-hidden="true">')
+    for t in ticks:
+        out.append(f'<line x1="{left}" y1="{y(t):.1f}" x2="{left + plot_w}" '
+                   f'y2="{y(t):.1f}" stroke="{GRID_COLOUR}"/>')
+        out.append(f'<text x="{left - 6}" y="{y(t) + 4:.1f}" '
+                   f'text-anchor="end" {FONT} font-size="11" '
+                   f'fill="{TEXT_COLOUR}">{escape(format_number(t, locale))}'
+                   f'</text>')
+    for i, label in enumerate(labels):
+        out.append(f'<text x="{x(i):.1f}" y="{top + plot_h + 16}" '
+                   f'text-anchor="middle" {FONT} font-size="11" '
+                   f'fill="{TEXT_COLOUR}">{escape(label)}</text>')
+    for s, (name, vals) in enumerate(series):
+        colour = palette[s % len(palette)]
+        segment: list[str] = []
+        segments: list[list[str]] = []
+        for i, raw in enumerate(vals):
+            v = _float(raw)
+            if v is None:
+                if segment:
+                    segments.append(segment)
+                segment = []
+                out.append(f'<text x="{x(i):.1f}" y="{top + plot_h - 6}" '
+                           f'text-anchor="middle" {FONT} font-size="10" '
+                           f'font-style="italic" fill="{AXIS_COLOUR}" '
+                           f'class="sektoral-chart-missing">'
+                           f'{escape(missing_text)}</text>')
+                continue
+            segment.append(f"{x(i):.1f},{y(v):.1f}")
+            out.append(f'<circle class="sektoral-chart-point" cx="{x(i):.1f}" '
+                       f'cy="{y(v):.1f}" r="4" fill="{colour}"/>')
+            if len(series) == 1:
+                out.append(f'<text x="{x(i):.1f}" y="{y(v) - 9:.1f}" '
+                           f'text-anchor="middle" {FONT} font-size="11" '
+                           f'fill="{TEXT_COLOUR}">'
+                           f'{escape(format_number(raw, locale))}</text>')
+        if segment:
+            segments.append(segment)
+        for seg in segments:
+            if len(seg) > 1:
+                out.append(f'<polyline class="sektoral-chart-line" fill="none" '
+                           f'stroke="{colour}" stroke-width="2.5" '
+                           f'points="{" ".join(seg)}"/>')
+    if len(series) > 1:
+        for s, (name, _vals) in enumerate(series):
+            lx = left + s * 160
+            ly = height - 14
+            out.append(f'<rect x="{lx}" y="{ly - 9}" width="12" height="12" '
+                       f'fill="{palette[s % len(palette)]}"/>')
+            out.append(f'<text x="{lx + 16}" y="{ly + 1}" {FONT} '
+                       f'font-size="11" fill="{TEXT_COLOUR}">{escape(name)}'
+                       f'</text>')
+    out.append(f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" '
+               f'y2="{top + plot_h}" stroke="{AXIS_COLOUR}"/>')
+    out.append(f'<line x1="{left}" y1="{top}" x2="{left}" '
+               f'y2="{top + plot_h}" stroke="{AXIS_COLOUR}"/>')
+    out.append(f'<text x="{left + plot_w / 2:.0f}" y="{top + plot_h + 36}" '
+               f'text-anchor="middle" {FONT} font-size="12" '
+               f'fill="{TEXT_COLOUR}" class="sektoral-chart-axis">'
+               f'{escape(category_label)}</text>')
+    out.append(f'<text x="16" y="{top + plot_h / 2:.0f}" text-anchor="middle" '
+               f'{FONT} font-size="12" fill="{TEXT_COLOUR}" '
+               f'transform="rotate(-90 16 {top + plot_h / 2:.0f})" '
+               f'class="sektoral-chart-axis">{escape(value_label)}</text>')
+    out.append("</g></svg>")
+    return "\n".join(out)

@@ -1,0 +1,243 @@
+"""The validated data file of a published dataset: series and preview.
+
+``validated_resource(pkg)`` picks the data file to show (a data resource
+with a Table Schema that ckanext-validation reported ``success`` for);
+``read_table(path, schema)`` reads it *with* its schema (so ``1.234,5``
+is 1234.5 under ``decimalChar ","`` and the BPS symbols are missing
+values, never 0) and returns the chart series and a preview; the result is
+cached per file (path, size, modification time, schema).
+
+Series:
+
+* ``by_year``: the measure per year, over all regions: the **sum** for an
+  additive unit (ton, jiwa, unit), the **unweighted mean** of the regions
+  for a rate, index or percentage (``aggregation`` says which). A year
+  with any missing cell (a BPS symbol) is ``None`` with ``missing`` > 0:
+  a total without some regions would silently count them as 0;
+* ``by_region``: the measure per kabupaten/kota in the latest year that
+  has any value (``region_year``), in the order of the code list, with
+  its name; ``None`` where the cell is a symbol or the row is absent.
+"""
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections import OrderedDict
+from decimal import Decimal
+from typing import Any, Optional
+
+from ckanext.sektoral.analysis import stats
+
+#: Words of a unit or title that make a measure non-additive.
+NON_ADDITIVE_WORDS = ("persen", "%", "indeks", "index", "rasio", "ratio",
+                      "skor", "rata", "laju", "prevalensi", "angka ",
+                      "per ", "/", "tingkat", "persentase", "kapita")
+PREVIEW_ROWS = 20
+_CACHE_SIZE = 64
+_cache: "OrderedDict[tuple[Any, ...], dict[str, Any]]" = OrderedDict()
+_lock = threading.Lock()
+
+
+def resource_schema(resource: dict[str, Any]) -> Optional[dict[str, Any]]:
+    """The resource's Table Schema as a dict (None if it has none)."""
+    schema = resource.get("schema")
+    if isinstance(schema, str):
+        if not schema.strip():
+            return None
+        try:
+            schema = json.loads(schema)
+        except ValueError:
+            return None
+    return schema if isinstance(schema, dict) and schema.get("fields") \
+        else None
+
+
+def validated_resource(pkg: dict[str, Any]) -> Optional[dict[str, Any]]:
+    """The newest data resource with a schema that passed validation."""
+    from ckanext.sektoral.workflow.completeness import is_data_resource
+
+    found = [r for r in pkg.get("resources") or []
+             if is_data_resource(r) and resource_schema(r) is not None
+             and (r.get("validation_status") or "").lower() == "success"
+             and r.get("url_type") == "upload"]
+    if not found:
+        return None
+    return max(found, key=lambda r: (r.get("last_modified") or r.get("created")
+                                     or "", r.get("position") or 0))
+
+
+def resource_path(resource: dict[str, Any]) -> Optional[str]:
+    """Local path of an uploaded resource file (None when absent)."""
+    from ckan.lib import uploader
+
+    upload = uploader.get_resource_uploader(resource)
+    get_path = getattr(upload, "get_path", None)
+    if get_path is None:
+        return None
+    path = get_path(resource["id"])
+    return path if path and os.path.exists(path) else None
+
+
+def resource_format(resource: dict[str, Any]) -> Optional[str]:
+    """The table format of a resource (None: detect from the content)."""
+    fmt = (resource.get("format") or "").strip().lower()
+    return fmt if fmt in ("csv", "tsv", "xlsx", "xls") else None
+
+
+def is_additive(*texts: Optional[str]) -> bool:
+    """False when a unit/title names a rate, index or percentage."""
+    joined = " ".join(t for t in texts if t).lower() + " "
+    return not any(word in joined for word in NON_ADDITIVE_WORDS)
+
+
+def read_table(path: str, schema: dict[str, Any], *, fmt: Optional[str] = None,
+               additive: bool = True,
+               preview_rows: int = PREVIEW_ROWS) -> dict[str, Any]:
+    """Series and preview of one data file (see the module docstring)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return {"error": stats.ERROR_NOT_FOUND}
+    key = (path, st.st_size, st.st_mtime_ns, fmt, additive, preview_rows,
+           json.dumps(schema, sort_keys=True))
+    with _lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    result = _read(path, schema, fmt, additive, preview_rows)
+    with _lock:
+        _cache[key] = result
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return result
+
+
+def _read(path: str, schema: dict[str, Any], fmt: Optional[str],
+          additive: bool, preview_rows: int) -> dict[str, Any]:
+    summary = stats.analyse(path, schema, fmt=fmt)
+    if summary.get("error"):
+        return {"error": summary["error"]}
+    fields = {f["name"]: f for f in schema.get("fields", [])}
+    region = summary.get("region_field")
+    year = summary.get("year_field")
+    measures = summary.get("measures") or []
+    measure = measures[0] if measures else None
+    columns = summary.get("columns") or []
+
+    from frictionless import Detector, Resource, Schema
+
+    resource: Any = Resource(path=path, schema=Schema.from_descriptor(schema),
+                             format=summary.get("format"),
+                             detector=Detector(schema_sync=True))
+    cells: dict[tuple[Any, Any], list[Decimal]] = {}
+    seen: dict[tuple[Any, Any], bool] = {}
+    gaps: dict[tuple[Any, Any], int] = {}
+    preview: list[list[Any]] = []
+    with resource:
+        for row in resource.row_stream:
+            if any(e.type == "blank-row" for e in row.errors):
+                continue
+            if len(preview) < preview_rows:
+                raw = list(row.cells)
+                preview.append([_cell(v) for v in raw[:len(columns)]])
+            if measure is None:
+                continue
+            values = row.to_dict()
+            key = (str(values.get(region)) if region and
+                   values.get(region) is not None else None,
+                   values.get(year) if year else None)
+            seen[key] = True
+            value = stats._to_decimal(values.get(measure))
+            if value is not None:
+                cells.setdefault(key, []).append(value)
+            else:
+                gaps[key] = gaps.get(key, 0) + 1
+
+    result: dict[str, Any] = {
+        "rows": summary["rows"],
+        "columns": columns,
+        "column_titles": [fields.get(c, {}).get("title") or c
+                          for c in columns],
+        "preview": preview,
+        "preview_truncated": summary["rows"] > len(preview),
+        "region_field": region,
+        "year_field": year,
+        "measure": measure,
+        "measure_title": (fields.get(measure, {}).get("title") or measure)
+        if measure else None,
+        "aggregation": "sum" if additive else "mean",
+        "by_year": None,
+        "by_region": None,
+        "region_year": None,
+        "symbols": {n: f["symbols"] for n, f in summary["fields"].items()
+                    if f.get("symbols")},
+    }
+    if measure is None:
+        return result
+    years = sorted({y for _, y in seen if y is not None})
+    if year and years:
+        by_year = []
+        for y in years:
+            groups = [v for (r, yy), v in cells.items() if yy == y]
+            missing = sum(n for (r, yy), n in gaps.items() if yy == y)
+            entry: dict[str, Any] = {"year": stats._json_value(y),
+                                     "value": None, "missing": missing}
+            if groups and not missing:
+                if additive:
+                    total = sum((sum(g) for g in groups), Decimal(0))
+                else:
+                    per_region = [sum(g) / len(g) for g in groups]
+                    total = sum(per_region, Decimal(0)) / len(per_region)
+                entry["value"] = stats._json_number(total)
+            by_year.append(entry)
+        result["by_year"] = by_year
+    if region:
+        with_value = [y for (r, y) in cells if r is not None]
+        latest = max(with_value, default=None,
+                     key=lambda v: (v is not None, v))
+        regions = _region_order({r for r, _ in seen if r is not None})
+        by_region = []
+        for code, name in regions:
+            if year:
+                group = cells.get((code, latest)) or []
+                missing = gaps.get((code, latest), 0)
+            else:
+                group = [v for (r, _), g in cells.items() if r == code
+                         for v in g]
+                missing = sum(n for (r, _), n in gaps.items() if r == code)
+            value = None
+            if group and not missing:
+                value = (sum(group, Decimal(0)) if additive
+                         else sum(group, Decimal(0)) / len(group))
+            by_region.append({"code": code, "name": name,
+                              "value": stats._json_number(value)})
+        result["by_region"] = by_region
+        result["region_year"] = stats._json_value(latest) if year else None
+    return result
+
+
+def _cell(value: Any) -> Any:
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, Decimal):
+        return stats._json_number(value)
+    return str(value)
+
+
+def _region_order(found: set[str]) -> list[tuple[str, str]]:
+    """(code, name) of the regions found, in code-list order; BPS or
+    Kemendagri codes; unknown codes last, named by themselves."""
+    from ckanext.sektoral import codes
+
+    names: dict[str, tuple[int, str]] = {}
+    try:
+        for i, code in enumerate(codes.load("wilayah")):
+            names[code.value] = (i, code.label("id"))
+            if code.extra.get("kode_bps"):
+                names[code.extra["kode_bps"]] = (i, code.label("id"))
+    except Exception:  # no code list: codes only
+        pass
+    return sorted(((c, names.get(c, (10**6, c))[1]) for c in found),
+                  key=lambda item: (names.get(item[0], (10**6, ""))[0],
+                                    item[0]))
