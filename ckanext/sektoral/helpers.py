@@ -105,7 +105,8 @@ def sektoral_nav_items() -> list[tuple[str, str]]:
     import ckan.plugins.toolkit as tk
     from ckanext.sektoral.logic import permissions
     user = tk.g.get("user") if hasattr(tk.g, "get") else getattr(tk.g, "user", None)
-    items: list[tuple[str, str]] = []
+    items: list[tuple[str, str]] = [
+        ("sektoral_public.cycle_list", tk._("Sectoral statistics"))]
     if user and permissions.may_read_all_items(user):
         items.append(("sektoral_workspace.index", tk._("Workspace")))
     if user and permissions.is_some_producer(user):

@@ -85,8 +85,8 @@ def test_data_file_of_an_item_gets_its_template_schema(people, app):  # noqa: F8
     resource = api["opd"].raw(
         "resource_create",
         files={"upload": (io.BytesIO(VALID_CSV), "penduduk.csv")},
-        package_id=item["id"], name="penduduk.csv", format="CSV",
-        jenis_berkas="data").json
+        package_id=item["name"], name="penduduk.csv", format="CSV",
+        jenis_berkas="data").json  # by name, as the web form does
     assert resource["success"], resource
     assert "kode_kabupaten_kota" in str(resource["result"]["schema"])
     run_jobs()

@@ -64,7 +64,9 @@ def before_resource_create(context: Any, resource: dict[str, Any]) -> None:
         return
     if resource.get("jenis_berkas") not in (None, "", "data"):
         return
-    item = service.get_item(resource.get("package_id") or "")
+    # the web form passes the dataset's name, the API usually its id
+    pkg = model.Package.get(resource.get("package_id") or "")
+    item = service.get_item(pkg.id) if pkg is not None else None
     if item is None or not item.template:
         return
     import json
