@@ -18,22 +18,26 @@ venv:
 	@bash scripts/ensure-venv.sh
 
 services:
-	@bash scripts/ensure-services.sh ckan_test ckan_test_browser
+	@bash scripts/ensure-services.sh ckan_test ckan_test_browser ckan_test_remote
 
 test: venv services
 	@bash scripts/ensure-chromium.sh
+	@bash scripts/ensure-system-libs.sh
 	@bash scripts/test.sh $(PYTEST_ARGS)
 
 demo: venv
+	@bash scripts/ensure-system-libs.sh
 	@bash scripts/demo.sh
 
 demo-stop:
 	@bash scripts/demo.sh stop
 
 bench: venv services
+	@bash scripts/ensure-system-libs.sh
 	@bash scripts/bench.sh
 
 wheel-check: venv
+	@bash scripts/ensure-system-libs.sh
 	@bash scripts/wheel-check.sh
 
 clean:

@@ -57,6 +57,9 @@ setup(
         "ckanapi>=4.11",
         "holidays",
         "openpyxl>=3.1",
+        "weasyprint>=70",
+        "python-docx>=1.2",
+        "matplotlib>=3.10",
     ],
     entry_points={
         "ckan.plugins": [

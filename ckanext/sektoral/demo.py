@@ -749,6 +749,8 @@ def load_cycle(reset: bool = False) -> LoadResult:
         Cycle.code == DEMO_CYCLE).first()
     if existing is not None:
         if not reset:
+            from ckanext.sektoral.documents import demo as documents_demo
+            documents_demo.generate(DEMO_CYCLE)  # the missing documents only
             return LoadResult(DEMO_CYCLE, skipped=True)
         delete_cycle(existing.id)
 
@@ -792,6 +794,8 @@ def load_cycle(reset: bool = False) -> LoadResult:
         if not item.bad_file:
             _walk(run, item, pkg_id)
     _drop_mail_jobs(_mail_job_ids() - mail_jobs_before)
+    from ckanext.sektoral.documents import demo as documents_demo
+    documents_demo.generate(DEMO_CYCLE)  # letters, analyses, compilation, report
     return _summary()
 
 

@@ -220,6 +220,8 @@ def transition_many(context: dict[str, Any], name: str,
         data = row.as_dict()
         data["status"] = item_info(package_id)
         notify.on_transition(data)  # background mail; never raises
+        from ckanext.sektoral.analysis import job as analysis_job
+        analysis_job.on_transition(data)  # analysis on accept; never raises
         results.append(data)
     return results
 

@@ -1,0 +1,322 @@
+"""Cycle compilation (SOP step 3 output).
+
+* a Frictionless Data Package (zip): ``datapackage.json``, each accepted
+  dataset's data as canonical CSV (``.`` decimals, no thousands
+  separator) with its Table Schema, and the metadata as ``metadata.csv``;
+  ``frictionless validate`` accepts it;
+* one combined XLSX: a ``Metadata`` sheet, then a sheet per data file.
+
+BPS symbols stay what they are: missing values (written as the symbol,
+declared in ``missingValues``), never 0. Cell values that a spreadsheet
+would read as a formula are neutralised (:func:`excel.neutralise`).
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import decimal
+import io
+import json
+import re
+import zipfile
+from typing import Any, Iterator, Optional
+
+from ckanext.sektoral.documents import store
+from ckanext.sektoral.documents.excel import neutralise
+
+#: Stages of datasets accepted by the Kasie (step 3 onwards).
+ACCEPTED = ("diterima", "diolah", "dalam_laporan", "diperiksa", "disetujui",
+            "dipublikasikan")
+
+METADATA_FIELDS = (
+    ("name", "Nama"), ("title", "Judul"), ("organization", "Produsen Data"),
+    ("urusan_pemerintahan", "Urusan"), ("satuan", "Satuan"),
+    ("level_penyajian", "Level Penyajian"),
+    ("frekuensi_penerbitan", "Frekuensi"), ("tahun_awal", "Tahun Awal"),
+    ("tahun_akhir", "Tahun Akhir"), ("konsep", "Konsep"),
+    ("definisi", "Definisi"), ("cara_pengumpulan_data", "Cara Pengumpulan"),
+    ("stage", "Tahap"),
+)
+
+
+# -- reading -------------------------------------------------------------------
+
+def canonical_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema of the canonical CSV: same fields and constraints,
+    default number format."""
+    out = json.loads(json.dumps(schema))
+    for field in out.get("fields", []):
+        for key in ("decimalChar", "groupChar", "bareNumber", "format"):
+            if key == "format" and field.get("type") not in ("number",
+                                                             "integer"):
+                continue
+            field.pop(key, None)
+    return out
+
+
+def _canonical(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, decimal.Decimal):
+        text = format(value, "f")
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+        return text
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        return value.isoformat()
+    return str(value)
+
+
+def read_table(path: str, schema: dict[str, Any], fmt: Optional[str] = None
+               ) -> tuple[list[str], Iterator[tuple[dict[str, Any],
+                                                     dict[str, str]]]]:
+    """Field names and an iterator of (typed values, canonical cells) per
+    row. A missing cell keeps its BPS symbol in the canonical cell and
+    is None in the typed values."""
+    from frictionless import Detector, Resource, Schema
+
+    names = [f["name"] for f in schema.get("fields", [])]
+    symbols = {str(v) for v in schema.get("missingValues", [""])} - {""}
+    resource: Any = Resource(path=path, schema=Schema.from_descriptor(schema),
+                             format=fmt, detector=Detector(schema_sync=True))
+
+    def rows() -> Iterator[tuple[dict[str, Any], dict[str, str]]]:
+        with resource:
+            labels = list(resource.header.labels if resource.header else [])
+            index = {n: labels.index(n) for n in names if n in labels}
+            for row in resource.row_stream:
+                if any(e.type == "blank-row" for e in row.errors):
+                    continue
+                values = row.to_dict()
+                raw = row.cells
+                cells = {}
+                for name in names:
+                    value = values.get(name)
+                    i = index.get(name)
+                    cell = raw[i] if i is not None and i < len(raw) else None
+                    if value is None and isinstance(cell, str) and \
+                            cell.strip() in symbols:
+                        cells[name] = cell.strip()
+                    else:
+                        cells[name] = _canonical(value)
+                yield values, cells
+    return names, rows()
+
+
+# -- gathering -------------------------------------------------------------------
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9-]+", "-", text.lower()).strip("-") or "data"
+
+
+def metadata_row(item: Any, pkg: dict[str, Any]) -> dict[str, str]:
+    org = (pkg.get("organization") or {}).get("title") or ""
+    row = {}
+    for key, _label in METADATA_FIELDS:
+        if key == "organization":
+            row[key] = org
+        elif key == "stage":
+            row[key] = item.stage
+        elif key in ("urusan_pemerintahan",):
+            code = pkg.get(key) or ""
+            row[key] = f"{code} {store.code_label('urusan_pemerintahan', code)}".strip()
+        elif key == "level_penyajian":
+            row[key] = store.code_label("level_penyajian", pkg.get(key))
+        elif key == "frekuensi_penerbitan":
+            row[key] = store.code_label("frekuensi", pkg.get(key))
+        else:
+            row[key] = str(pkg.get(key) or "")
+    return row
+
+
+def gather(cycle_id: str) -> list[dict[str, Any]]:
+    """Accepted datasets with their valid data files."""
+    found = []
+    for item, pkg in store.cycle_items(cycle_id, stages=ACCEPTED):
+        found.append({"item": item, "pkg": pkg,
+                      "files": store.data_files(pkg),
+                      "metadata": metadata_row(item, pkg)})
+    return found
+
+
+# -- outputs -------------------------------------------------------------------
+
+def _csv_bytes(header: list[str], rows: Iterator[list[str]]) -> bytes:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([neutralise(c) for c in row])
+    return buf.getvalue().encode("utf-8")
+
+
+def data_package(cycle: Any, datasets: list[dict[str, Any]]) -> bytes:
+    """The Data Package as zip bytes."""
+    resources = []
+    members: dict[str, bytes] = {}
+    used: set[str] = set()
+    for ds in datasets:
+        pkg = ds["pkg"]
+        for n, f in enumerate(ds["files"], start=1):
+            name = _slug(pkg["name"]) + (f"-{n}" if n > 1 else "")
+            while name in used:
+                name += "-x"
+            used.add(name)
+            names, rows = read_table(f["path"], f["schema"], f["format"])
+            path = f"data/{name}.csv"
+            members[path] = _csv_bytes(
+                names, ([cells[n] for n in names] for _v, cells in rows))
+            resources.append({
+                "name": name, "path": path, "profile": "tabular-data-resource",
+                "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+                "title": pkg.get("title") or name,
+                "description": pkg.get("notes") or "",
+                "schema": canonical_schema(f["schema"]),
+                "sektoral": ds["metadata"],
+            })
+    meta_names = [k for k, _l in METADATA_FIELDS]
+    members["metadata.csv"] = _csv_bytes(
+        meta_names, ([ds["metadata"][k] for k in meta_names]
+                     for ds in datasets))
+    resources.append({
+        "name": "metadata", "path": "metadata.csv",
+        "profile": "tabular-data-resource", "format": "csv",
+        "mediatype": "text/csv", "encoding": "utf-8",
+        "title": "Metadata data statistik sektoral",
+        "schema": {"fields": [{"name": k, "title": label, "type": "string"}
+                              for k, label in METADATA_FIELDS]},
+    })
+    descriptor = {
+        "profile": "tabular-data-package",
+        "name": _slug(f"sektoral-{cycle.code}"),
+        "title": f"Kompilasi Data Statistik Sektoral {cycle.title}",
+        "created": dt.datetime.utcnow().replace(microsecond=0).isoformat()
+        + "Z",
+        "resources": resources,
+    }
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("datapackage.json",
+                    json.dumps(descriptor, ensure_ascii=False, indent=2))
+        for path, content in members.items():
+            zf.writestr(path, content)
+    return buf.getvalue()
+
+
+_BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
+
+
+def _sheet_title(text: str, used: set[str]) -> str:
+    base = _BAD_SHEET.sub(" ", text).strip()[:28] or "Data"
+    title, n = base, 1
+    while title.lower() in used:
+        n += 1
+        title = f"{base[:26]} {n}"
+    used.add(title.lower())
+    return title
+
+
+def combined_xlsx(cycle: Any, datasets: list[dict[str, Any]]) -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    used = {"metadata"}
+    meta = wb.create_sheet("Metadata")
+    meta.append([label for _k, label in METADATA_FIELDS] + ["Lembar"])
+    sheets = []
+    for ds in datasets:
+        for f in ds["files"]:
+            title = _sheet_title(ds["pkg"].get("title") or ds["pkg"]["name"],
+                                 used)
+            sheets.append((title, ds, f))
+        meta.append([neutralise(ds["metadata"][k])
+                     for k, _l in METADATA_FIELDS]
+                    + [", ".join(t for t, d, _f in sheets if d is ds)])
+    for title, ds, f in sheets:
+        ws = wb.create_sheet(title)
+        names, rows = read_table(f["path"], f["schema"], f["format"])
+        ws.append(names)
+        for values, cells in rows:
+            out = []
+            for n in names:
+                v = values.get(n)
+                if v is None:
+                    out.append(neutralise(cells[n]) or None)
+                elif isinstance(v, decimal.Decimal):
+                    out.append(float(v) if v != v.to_integral_value()
+                               else int(v))
+                elif isinstance(v, (int, float)):
+                    out.append(v)
+                else:
+                    out.append(neutralise(str(v)))
+            ws.append(out)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+# -- job ---------------------------------------------------------------------------
+
+def render(cycle: Any) -> dict[str, bytes]:
+    datasets = gather(cycle.id)
+    return {"zip": data_package(cycle, datasets),
+            "xlsx": combined_xlsx(cycle, datasets)}
+
+
+KIND = "compilation"
+
+
+def new(cycle: Any, user_name: str) -> Any:
+    """Record a pending compilation (committed); the job renders it."""
+    from ckan import model
+    from ckanext.sektoral.model.documents import Document
+
+    row = Document(cycle_id=cycle.id, kind=KIND, status="pending",
+                   created_by=user_name, created=dt.datetime.utcnow(),
+                   files={})
+    model.Session.add(row)
+    model.Session.commit()
+    return row
+
+
+def run_compilation(document_id: str) -> str:
+    """Job: build the Data Package and the XLSX; returns the status. A
+    failure is recorded on the row; the previous compilation stays."""
+    import logging
+    from ckan import model
+    from ckanext.sektoral.model import Cycle
+    from ckanext.sektoral.model.documents import Document
+
+    row = model.Session.get(Document, document_id)
+    if row is None:
+        return "not_found"
+    cycle = model.Session.get(Cycle, row.cycle_id)
+    try:
+        outputs = render(cycle)
+        stamp = dt.datetime.utcnow().strftime("%Y%m%d%H%M%S%f")
+        base = f"{cycle.id}/compilation/{stamp}"
+        name = f"kompilasi-{_slug(cycle.code)}"
+        row.files = {ext: store.write_atomic(f"{base}/{name}.{ext}", content)
+                     for ext, content in outputs.items()}
+        row.status, row.error = "ok", ""
+    except Exception as exc:
+        logging.getLogger(__name__).exception("compilation failed")
+        model.Session.rollback()
+        row = model.Session.get(Document, document_id)
+        row.status, row.error = "failed", f"{type(exc).__name__}: {exc}"
+    model.Session.add(row)
+    model.Session.commit()
+    return row.status
+
+
+def current(cycle_id: str) -> Any:
+    from ckan import model
+    from ckanext.sektoral.model.documents import Document
+
+    return model.Session.query(Document).filter(
+        Document.cycle_id == cycle_id, Document.kind == KIND,
+        Document.status == "ok").order_by(Document.created.desc()).first()

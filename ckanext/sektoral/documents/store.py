@@ -1,0 +1,233 @@
+"""Options, file storage and data gathering shared by letters, the
+compilation, the report and the analysis.
+
+Files are written to a temporary path and moved into place only when
+complete (``write_atomic``), so a failed render never leaves a half file.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Optional
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+
+from ckanext.sektoral import codes
+from ckanext.sektoral.model import Cycle, Item
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / \
+    "sektoral" / "documents"
+
+MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli",
+             "Agustus", "September", "Oktober", "November", "Desember")
+
+
+# -- options --------------------------------------------------------------
+
+def _opt(key: str, default: str = "") -> str:
+    value = tk.config.get(f"ckanext.sektoral.documents.{key}")
+    return str(value) if value not in (None, "") else default
+
+
+def storage_root() -> Path:
+    """Directory of generated documents."""
+    path = _opt("storage_path")
+    if not path:
+        base = tk.config.get("ckan.storage_path") or tempfile.gettempdir()
+        path = os.path.join(base, "sektoral", "documents")
+    return Path(path)
+
+
+def jump_threshold() -> int:
+    """Year-over-year change (%) above which a value is flagged."""
+    return int(tk.config.get("ckanext.sektoral.analysis.jump_threshold")
+               or 50)
+
+
+def letterhead() -> dict[str, Any]:
+    """Letterhead and signatory of the deployment."""
+    logo = _opt("logo") or str(TEMPLATE_DIR / "logo.svg")
+    return {
+        "government": _opt("government", "PEMERINTAH PROVINSI MALUKU UTARA"),
+        "agency": _opt("agency",
+                       "DINAS KOMUNIKASI, INFORMATIKA DAN PERSANDIAN"),
+        "address": _opt("address"),
+        "place": _opt("place", "Sofifi"),
+        "logo": logo if os.path.exists(logo) else "",
+        "logo_uri": Path(logo).as_uri() if os.path.exists(logo) else "",
+        "signatory_name": _opt("signatory_name",
+                               "......................................"),
+        "signatory_position": _opt(
+            "signatory_position",
+            "Kepala Dinas Komunikasi, Informatika dan Persandian"),
+        "signatory_nip": _opt("signatory_nip", "...................."),
+        "contact": _opt("contact"),
+        "letter_number": _opt("letter_number", "000.6/{seq}/DKIP-MU/{year}"),
+        "letter_template": _opt("letter_template"),
+        "site_url": (tk.config.get("ckan.site_url") or "").rstrip("/"),
+    }
+
+
+# -- files ------------------------------------------------------------------
+
+def abspath(relpath: str) -> str:
+    return str(storage_root() / relpath)
+
+
+def write_atomic(relpath: str, content: bytes) -> str:
+    """Write ``content`` to ``relpath`` under the storage root atomically."""
+    target = storage_root() / relpath
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(content)
+        os.replace(tmp, target)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
+    return relpath
+
+
+# -- dates --------------------------------------------------------------------
+
+def date_id(value: Any) -> str:
+    """``17 Maret 2026``."""
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10])
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    return f"{value.day} {MONTHS_ID[value.month - 1]} {value.year}"
+
+
+def today() -> dt.date:
+    from ckanext.sektoral.logic.service import today as _today
+    return _today()
+
+
+# -- data -----------------------------------------------------------------------
+
+def site_context() -> dict[str, Any]:
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    return {"user": site_user["name"], "ignore_auth": True}
+
+
+def get_cycle(id_or_code: str) -> Cycle:
+    from ckanext.sektoral.logic.service import get_cycle as _get
+    return _get(id_or_code)
+
+
+def code_label(list_name: str, value: Any) -> str:
+    if value in (None, ""):
+        return ""
+    try:
+        return codes.load(list_name).label(str(value), "id")
+    except Exception:
+        return str(value)
+
+
+def cycle_items(cycle_id: str, org_id: Optional[str] = None,
+                stages: Optional[tuple[str, ...]] = None
+                ) -> list[tuple[Item, dict[str, Any]]]:
+    """Items of a cycle with their dataset dicts (as the site user)."""
+    query = model.Session.query(Item).filter(Item.cycle_id == cycle_id)
+    if org_id:
+        query = query.filter(Item.owner_org == org_id)
+    if stages:
+        query = query.filter(Item.stage.in_(stages))
+    context = site_context()
+    found = []
+    for item in query.all():
+        try:
+            pkg = tk.get_action("package_show")(
+                dict(context), {"id": item.package_id})
+        except tk.ObjectNotFound:
+            continue
+        if pkg.get("state") != "active":
+            continue
+        found.append((item, pkg))
+    found.sort(key=lambda r: (r[1].get("urusan_pemerintahan") or "",
+                              r[1].get("title") or ""))
+    return found
+
+
+def resource_schema(res: dict[str, Any]) -> Optional[dict[str, Any]]:
+    schema = res.get("schema")
+    if isinstance(schema, str):
+        if not schema.strip():
+            return None
+        try:
+            schema = json.loads(schema)
+        except ValueError:
+            return None
+    return schema if isinstance(schema, dict) and schema.get("fields") \
+        else None
+
+
+def resource_path(res: dict[str, Any]) -> Optional[str]:
+    """Local path of an uploaded resource file (None for links)."""
+    if res.get("url_type") != "upload":
+        return None
+    from ckan.lib import uploader
+    path = uploader.get_resource_uploader(res).get_path(res["id"])
+    return path if os.path.exists(path) else None
+
+
+def data_files(pkg: dict[str, Any]) -> list[dict[str, Any]]:
+    """Valid tabular data files of a dataset: each with its resource,
+    local path, schema and format. A file whose validation did not
+    succeed, or that has no schema, is not a valid data file."""
+    found = []
+    for res in pkg.get("resources") or []:
+        if res.get("jenis_berkas") not in (None, "", "data"):
+            continue
+        schema = resource_schema(res)
+        path = resource_path(res)
+        if schema is None or path is None:
+            continue
+        if res.get("validation_status") not in (None, "success"):
+            continue
+        fmt = (res.get("format") or "").lower() or None
+        found.append({"resource": res, "path": path, "schema": schema,
+                      "format": fmt})
+    return found
+
+
+def org_dict(org_id: str) -> dict[str, Any]:
+    try:
+        return tk.get_action("organization_show")(
+            site_context(), {"id": org_id, "include_datasets": False,
+                             "include_users": False})
+    except tk.ObjectNotFound:
+        return {"id": org_id, "name": org_id, "title": org_id}
+
+
+_LOWER_WORDS = {"dan", "di", "ke", "dari", "serta", "atau", "yang", "untuk"}
+
+
+def title_id(text: str) -> str:
+    """Indonesian title case: ``DINAS KOMUNIKASI, INFORMATIKA DAN
+    PERSANDIAN`` -> ``Dinas Komunikasi, Informatika dan Persandian``."""
+    words = text.split()
+    return " ".join(w.lower() if i and w.lower() in _LOWER_WORDS
+                    else w[:1].upper() + w[1:].lower()
+                    for i, w in enumerate(words))
+
+
+def region_label(code: Any) -> str:
+    """Name of a region by its Kemendagri or BPS code."""
+    text = str(code)
+    try:
+        wilayah = codes.load("wilayah")
+    except Exception:
+        return text
+    found = wilayah.get(text)
+    if found is None:
+        found = next((c for c in wilayah
+                      if c.extra.get("kode_bps") == text), None)
+    return found.label("id") if found else text

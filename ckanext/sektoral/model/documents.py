@@ -1,0 +1,117 @@
+"""Tables of the documents area (created by migration 5d0c2a7e9b16).
+
+* ``sektoral_document``         generated files of a cycle: request letters
+                                (one per OPD) and the compilation
+* ``sektoral_report_version``   every (re)generation of a cycle's draft
+                                report, with its files or its error
+* ``sektoral_report_narrative`` the editable narrative per report chapter
+* ``sektoral_analysis``         the step-3 analysis of one dataset
+"""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from sqlalchemy import (
+    Boolean, Column, DateTime, ForeignKey, Index, Integer, UnicodeText,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+
+import ckan.plugins.toolkit as tk
+
+
+def _uuid() -> str:
+    return str(uuid.uuid4())
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.utcnow()
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if value is not None else None
+
+
+class Document(tk.BaseModel):
+    """A generated document of a cycle (kind ``letter`` or ``compilation``)."""
+
+    __tablename__ = "sektoral_document"
+
+    id = Column(UnicodeText, primary_key=True, default=_uuid)
+    cycle_id = Column(UnicodeText, ForeignKey(
+        "sektoral_cycle.id", ondelete="CASCADE"), nullable=False)
+    kind = Column(UnicodeText, nullable=False)
+    owner_org = Column(UnicodeText)  # letters: the OPD
+    number = Column(UnicodeText, nullable=False, default="")
+    status = Column(UnicodeText, nullable=False, default="pending")
+    error = Column(UnicodeText, nullable=False, default="")
+    files = Column(JSONB, nullable=False, default=dict)  # {"pdf": relpath}
+    created = Column(DateTime, nullable=False, default=_now)
+    created_by = Column(UnicodeText, nullable=False)
+
+    __table_args__ = (
+        Index("sektoral_document_cycle_kind", "cycle_id", "kind",
+              "owner_org"),
+    )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "cycle_id": self.cycle_id, "kind": self.kind,
+                "owner_org": self.owner_org, "number": self.number,
+                "status": self.status, "error": self.error,
+                "formats": sorted((self.files or {}).keys()),
+                "created": _iso(self.created), "created_by": self.created_by}
+
+
+class ReportVersion(tk.BaseModel):
+    __tablename__ = "sektoral_report_version"
+
+    id = Column(UnicodeText, primary_key=True, default=_uuid)
+    cycle_id = Column(UnicodeText, ForeignKey(
+        "sektoral_cycle.id", ondelete="CASCADE"), nullable=False)
+    version = Column(Integer, nullable=False)
+    status = Column(UnicodeText, nullable=False, default="pending")
+    error = Column(UnicodeText, nullable=False, default="")
+    files = Column(JSONB, nullable=False, default=dict)
+    created = Column(DateTime, nullable=False, default=_now)
+    created_by = Column(UnicodeText, nullable=False)
+    approved = Column(Boolean, nullable=False, default=False)
+    approved_by = Column(UnicodeText)
+    approved_at = Column(DateTime)
+
+    __table_args__ = (
+        Index("sektoral_report_version_cycle", "cycle_id", "version",
+              unique=True),
+    )
+
+
+class ReportNarrative(tk.BaseModel):
+    __tablename__ = "sektoral_report_narrative"
+
+    cycle_id = Column(UnicodeText, ForeignKey(
+        "sektoral_cycle.id", ondelete="CASCADE"), primary_key=True)
+    chapter = Column(UnicodeText, primary_key=True)
+    text = Column(UnicodeText, nullable=False, default="")
+    updated = Column(DateTime, nullable=False, default=_now)
+    updated_by = Column(UnicodeText, nullable=False)
+
+
+class Analysis(tk.BaseModel):
+    """Latest analysis of one dataset (replaced by each run)."""
+
+    __tablename__ = "sektoral_analysis"
+
+    package_id = Column(UnicodeText, primary_key=True)
+    cycle_id = Column(UnicodeText, ForeignKey(
+        "sektoral_cycle.id", ondelete="CASCADE"))
+    status = Column(UnicodeText, nullable=False, default="pending")
+    error = Column(UnicodeText, nullable=False, default="")
+    result = Column(JSONB, nullable=False, default=dict)
+    threshold = Column(Integer)
+    created = Column(DateTime, nullable=False, default=_now)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"package_id": self.package_id, "cycle_id": self.cycle_id,
+                "status": self.status, "error": self.error,
+                "result": self.result or {}, "threshold": self.threshold,
+                "created": _iso(self.created)}
