@@ -559,3 +559,7 @@ def demo_load(password: str, reset_cycle: bool):
         for stage, count in result.stages.items():
             click.echo(f"  {stage:<15} {count}")
     click.echo(f"Demo loaded in {time.monotonic() - started:.1f} s.")
+
+
+from ckanext.sektoral.publication.cli import publication  # noqa: E402
+sektoral.add_command(publication)

@@ -53,6 +53,7 @@ class Stage(str, enum.Enum):
     CHECKED = "diperiksa"
     APPROVED = "disetujui"
     PUBLISHED = "dipublikasikan"
+    WITHDRAWN = "ditarik"
 
     @property
     def label(self) -> str:
@@ -75,6 +76,7 @@ STAGE_LABELS: dict[Stage, str] = {
     Stage.CHECKED: N_("Checked"),
     Stage.APPROVED: N_("Approved"),
     Stage.PUBLISHED: N_("Published"),
+    Stage.WITHDRAWN: N_("Withdrawn"),
 }
 
 STAGE_STEPS: dict[Stage, Optional[int]] = {
@@ -88,6 +90,7 @@ STAGE_STEPS: dict[Stage, Optional[int]] = {
     Stage.CHECKED: 5,
     Stage.APPROVED: 6,
     Stage.PUBLISHED: None,
+    Stage.WITHDRAWN: None,
 }
 
 #: Stages in which the producing OPD may edit its dataset.
@@ -204,6 +207,23 @@ def transitions(chain: ApprovalChain = ApprovalChain()) -> dict[str, Transition]
     return {t.name: t for t in items}
 
 
+def after_publication() -> dict[str, Transition]:
+    """Transitions of a published dataset (outside the six steps, so not in
+    :func:`transitions`): staff reopen it for a logged revision (it goes
+    back to the draft report, is checked and approved again, then
+    published again with ``publish``), or withdraw it with a public notice
+    (final). Both need a note."""
+    staf = Position.STAF.value
+    items = [
+        Transition("reopen", frozenset({Stage.PUBLISHED}), Stage.IN_REPORT,
+                   6, staf, note_required=True,
+                   label=N_("Reopen for revision")),
+        Transition("withdraw", frozenset({Stage.PUBLISHED}), Stage.WITHDRAWN,
+                   6, staf, note_required=True, label=N_("Withdraw")),
+    ]
+    return {t.name: t for t in items}
+
+
 class TransitionError(Exception):
     """A transition that the rules refuse.
 
@@ -256,15 +276,19 @@ def who_may(transition: Transition, stage: Stage,
 
 def plan(stage: Stage, name: str, actor: Actor, note: str = "",
          chain: ApprovalChain = ApprovalChain(),
-         translate: Translate = _identity) -> Transition:
+         translate: Translate = _identity,
+         table: Optional[dict[str, Transition]] = None) -> Transition:
     """Check one transition; return it, or raise :class:`TransitionError`.
 
     Checks, in order: the transition exists; it starts from ``stage``; the
     actor may perform it; a required note is present. ``translate``
     translates the parts of the message built here (stage and position
     names); the caller translates ``TransitionError.message`` itself.
+    ``table``: the transitions to look ``name`` up in (default: the six
+    steps', :func:`transitions`; e.g. :func:`after_publication`).
     """
-    table = transitions(chain)
+    if table is None:
+        table = transitions(chain)
     if name not in table:
         raise TransitionError(
             "unknown_transition", N_("Unknown transition: %(name)s"),

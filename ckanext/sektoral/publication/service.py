@@ -1,0 +1,426 @@
+"""Publication of a cycle, revisions and withdrawals (step 6 of the SOP).
+
+* :func:`publish_cycle`: every approved item of a cycle becomes public,
+  the approved report version becomes a public ``publikasi`` dataset
+  linked to them, publication dates are set -- in one database
+  transaction: a failure anywhere publishes nothing (no stage changed, no
+  audit row, no ``publikasi``, nothing indexed, no file left behind).
+* :func:`reopen`: staff reopen a published dataset for a logged revision
+  (back to the draft report; checked, approved and published again with
+  ``sektoral_publish``); the dataset stays public with a revision notice.
+* :func:`withdraw`: staff withdraw a published dataset with a public
+  notice that stays on its page (final).
+
+Actions call these after their auth check; nothing here reads the request.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import shutil
+import uuid
+from typing import Any, Optional
+
+import sqlalchemy as sa
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+
+from ckanext.sektoral import config as sk_config
+from ckanext.sektoral import notify
+from ckanext.sektoral.logic import permissions
+from ckanext.sektoral.logic import service as wf
+from ckanext.sektoral.model import Cycle, Item, Transition
+from ckanext.sektoral.model.publication import (
+    REVISION, WITHDRAWAL, Notice, Publication,
+)
+from ckanext.sektoral.workflow import stages
+from ckanext.sektoral.workflow.stages import Stage
+
+log = logging.getLogger(__name__)
+
+PUBLIKASI = "publikasi"
+
+#: MIME types of the report files, by format key.
+REPORT_FORMATS = {
+    "pdf": ("PDF", "application/pdf"),
+    "html": ("HTML", "text/html"),
+    "docx": ("DOCX", "application/vnd.openxmlformats-officedocument."
+                     "wordprocessingml.document"),
+}
+
+
+# -- the report -----------------------------------------------------------------
+
+def approved_report(cycle_id: str) -> Optional[dict[str, Any]]:
+    """The cycle's approved report version (documents area), or None."""
+    try:
+        from ckanext.sektoral.documents import report
+    except ImportError:
+        return None
+    getter = getattr(report, "approved_version", None)
+    if getter is None:
+        return None
+    version = getter(cycle_id)
+    if not version or not version.get("approved"):
+        return None
+    return version
+
+
+# -- moves ----------------------------------------------------------------------
+
+def _site_user() -> str:
+    return tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
+
+
+def _translated(err: stages.TransitionError) -> str:
+    return tk._(err.message) % err.params if err.params else tk._(err.message)
+
+
+def _move(item: Item, name: str, user: model.User, note: str,
+          table: Optional[dict[str, stages.Transition]] = None,
+          version: Optional[int] = None) -> Transition:
+    """Conflict-checked stage change of one item plus its audit row
+    (flushed, never committed here)."""
+    chain = sk_config.approval_chain()
+    actor = permissions.actor(user.name, item.owner_org)
+    stage = Stage(item.stage)
+    try:
+        rule = stages.plan(stage, name, actor, note, chain, translate=tk._,
+                           table=table)
+    except stages.TransitionError as err:
+        if err.code == "not_authorized":
+            raise tk.NotAuthorized(_translated(err))
+        raise tk.ValidationError({"stage": [_translated(err)]})
+    expected = item.version if version is None else int(version)
+    result = model.Session.execute(
+        sa.update(Item).where(Item.package_id == item.package_id,
+                              Item.version == expected).values(
+            stage=rule.target.value, version=Item.version + 1,
+            stage_changed=dt.datetime.utcnow())
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        raise tk.ValidationError({"version": [tk._(
+            "Conflict: someone else changed this dataset's stage at the "
+            "same time. Reload and try again.")]})
+    return wf.record(item, name, stage.value, rule.target.value, user,
+                     wf.position_used(actor, rule, stage, chain), note)
+
+
+def _user(context: dict[str, Any]) -> model.User:
+    user = permissions.user_object(context.get("user"))
+    if user is None:
+        raise tk.NotAuthorized(tk._("You must be logged in"))
+    return user
+
+
+def _item(package_id: str) -> Item:
+    pkg = model.Package.get(package_id)
+    if pkg is None or pkg.state == "deleted":
+        raise tk.ObjectNotFound(tk._("Dataset not found"))
+    item = wf.get_item(pkg.id)
+    if item is None:
+        raise tk.ValidationError({"id": [tk._(
+            "This dataset is not an item of a cycle's data list")]})
+    return item
+
+
+# -- publication of a cycle -------------------------------------------------------
+
+def get_publication(cycle_id: str) -> Optional[Publication]:
+    return model.Session.get(Publication, cycle_id)
+
+
+def publication_organization(user: model.User) -> model.Group:
+    """Publisher of the ``publikasi`` dataset: the configured organization,
+    else the first organization the acting staff member belongs to."""
+    name = tk.config.get("ckanext.sektoral.publication.organization") or ""
+    if name:
+        org = model.Group.get(name)
+        if org is not None and org.is_organization and org.state == "active":
+            return org
+        raise tk.ValidationError({"organization": [tk._(
+            "The publisher organization configured in "
+            "ckanext.sektoral.publication.organization was not found: "
+            "%(name)s") % {"name": name}]})
+    from ckanext.sektoral.model import UserPosition
+
+    def first_org_of(user_ids: Any) -> Optional[model.Group]:
+        return model.Session.query(model.Group).join(
+            model.Member, model.Member.group_id == model.Group.id).filter(
+            model.Member.table_name == "user",
+            model.Member.table_id.in_(user_ids),
+            model.Member.state == "active",
+            model.Group.is_organization.is_(True),
+            model.Group.state == "active").order_by(model.Group.name).first()
+
+    # the acting staff member's, else (a sysadmin acting) any staff's
+    org = first_org_of([user.id]) or first_org_of(
+        model.Session.query(UserPosition.user_id).filter(
+            UserPosition.position == stages.Position.STAF.value))
+    if org is None:
+        raise tk.ValidationError({"organization": [tk._(
+            "No publisher organization: set "
+            "ckanext.sektoral.publication.organization or make the staff "
+            "member a member of the Walidata's organization")]})
+    return org
+
+
+def publication_preview(cycle_ref: str) -> dict[str, Any]:
+    """What :func:`publish_cycle` would do (for the confirmation page)."""
+    cycle = wf.get_cycle(cycle_ref)
+    rows = model.Session.query(Item.package_id, model.Package.name,
+                               model.Package.title).join(
+        model.Package, model.Package.id == Item.package_id).filter(
+        Item.cycle_id == cycle.id, Item.stage == Stage.APPROVED.value,
+        model.Package.state == "active").order_by(model.Package.title).all()
+    not_ready = model.Session.query(sa.func.count()).select_from(Item).filter(
+        Item.cycle_id == cycle.id, Item.stage.notin_(
+            [Stage.APPROVED.value, Stage.PUBLISHED.value,
+             Stage.WITHDRAWN.value])).scalar()
+    publication = get_publication(cycle.id)
+    return {
+        "cycle": wf.cycle_dict(cycle),
+        "datasets": [{"id": r[0], "name": r[1], "title": r[2] or r[1]}
+                     for r in rows],
+        "not_ready": int(not_ready or 0),
+        "report": approved_report(cycle.id),
+        "publication": publication.as_dict() if publication else None,
+    }
+
+
+def publish_cycle(context: dict[str, Any], cycle_ref: str,
+                  note: str = "") -> dict[str, Any]:
+    """Publish every approved item of a cycle with its approved report,
+    all or nothing."""
+    user = _user(context)
+    cycle = wf.get_cycle(cycle_ref)
+    if get_publication(cycle.id) is not None:
+        raise tk.ValidationError({"cycle": [tk._(
+            "This cycle is already published. Revised datasets are "
+            "published one by one (Publish).")]})
+    report = approved_report(cycle.id)
+    if report is None:
+        raise tk.ValidationError({"report": [tk._(
+            "The cycle has no approved report: a cycle is published with "
+            "its report, approved by the approver. Approve the report "
+            "version first.")]})
+    files = {k: v for k, v in (report.get("files") or {}).items()
+             if k in REPORT_FORMATS and v and os.path.isfile(v)}
+    if not files:
+        raise tk.ValidationError({"report": [tk._(
+            "The approved report has no file to publish")]})
+    items = model.Session.query(Item).join(
+        model.Package, model.Package.id == Item.package_id).filter(
+        Item.cycle_id == cycle.id, Item.stage == Stage.APPROVED.value,
+        model.Package.state == "active").order_by(Item.package_id).all()
+    if not items:
+        raise tk.ValidationError({"cycle": [tk._(
+            "No dataset of this cycle is approved")]})
+    org = publication_organization(user)
+    publish_rule = {"publish": stages.transitions(
+        sk_config.approval_chain())["publish"]}
+    staged: list[tuple[str, str]] = []  # (temp path, final path)
+    rows: list[Transition] = []
+    try:
+        for item in items:
+            rows.append(_move(item, "publish", user, note, publish_rule))
+            wf._make_public(item.package_id)
+        wf._mark_step_started(cycle.id, 6, wf.today())
+        package = _create_publikasi(cycle, org, [i.package_id for i in items],
+                                    files, staged)
+        publication = Publication(
+            cycle_id=cycle.id, package_id=package["id"],
+            report_version_id=str(report.get("id") or "") or None,
+            report_version=report.get("version"),
+            published=dt.datetime.utcnow(), published_by=user.name,
+            dataset_count=len(items))
+        model.Session.add(publication)
+        model.Session.flush()
+        model.Session.commit()
+    except Exception:
+        model.Session.rollback()
+        for temp, _final in staged:
+            _remove(temp)
+        raise
+    for temp, final in staged:  # committed: move the files into place
+        os.replace(temp, final)
+    model.Session.expire_all()
+    for item in items:
+        wf.reindex(item.package_id)
+    wf.reindex(package["id"])
+    for row in rows:
+        data = row.as_dict()
+        notify.on_transition(data)  # background mail; never raises
+    from ckanext.sektoral.publication import remote
+
+    if remote.enabled():
+        remote.enqueue_many([i.package_id for i in items] + [package["id"]])
+    return {
+        "publication": get_publication(cycle.id).as_dict(),
+        "publikasi": tk.get_action("package_show")(
+            {"user": _site_user(), "ignore_auth": True},
+            {"id": package["id"]}),
+        "published": [i.package_id for i in items],
+    }
+
+
+def _create_publikasi(cycle: Cycle, org: model.Group, package_ids: list[str],
+                      files: dict[str, str],
+                      staged: list[tuple[str, str]]) -> dict[str, Any]:
+    """The public ``publikasi`` dataset of the cycle with the report files
+    as uploaded resources (deferred commit; files written to temp paths
+    next to their final place and listed in ``staged``)."""
+    from ckan.lib import uploader
+
+    year = cycle.start_date.year
+    resources = []
+    for key in ("pdf", "html", "docx"):
+        if key not in files:
+            continue
+        fmt, mimetype = REPORT_FORMATS[key]
+        path = files[key]
+        filename = "laporan-{}.{}".format(cycle.code.lower(), key)
+        resources.append({
+            "name": filename, "url": filename, "url_type": "upload",
+            "format": fmt, "mimetype": mimetype,
+            "size": os.path.getsize(path), "jenis_berkas": "laporan",
+            "description": tk._("Report of cycle %(code)s (%(format)s)") % {
+                "code": cycle.code, "format": fmt},
+        })
+    name = "publikasi-" + cycle.code.lower().replace(".", "-").replace("_", "-")
+    if model.Package.get(name) is not None:
+        name = "{}-{}".format(name, uuid.uuid4().hex[:6])
+    data = {
+        "type": PUBLIKASI, "name": name[:100],
+        "title": tk._("Sectoral Statistics: %(title)s") % {"title": cycle.title},
+        "notes": cycle.notes or tk._(
+            "Report of the sectoral statistics cycle %(code)s with the "
+            "datasets it covers.") % {"code": cycle.code},
+        "owner_org": org.id, "private": False,
+        "kode_siklus": cycle.code,
+        "tahun_awal": str(year), "tahun_akhir": str(year),
+        "tanggal_terbit": wf.today().isoformat(),
+        "dataset_tercakup": json.dumps(package_ids),
+        "resources": resources,
+    }
+    package = tk.get_action("package_create")(
+        {"user": _site_user(), "ignore_auth": True, "defer_commit": True,
+         "sektoral_publication": True}, data)
+    upload = uploader.get_resource_uploader({})
+    by_format = {r["format"]: r for r in package["resources"]}
+    for key in ("pdf", "html", "docx"):
+        if key not in files:
+            continue
+        resource = by_format[REPORT_FORMATS[key][0]]
+        final = upload.get_path(resource["id"])
+        os.makedirs(os.path.dirname(final), exist_ok=True)
+        temp = "{}.tmp-{}".format(final, uuid.uuid4().hex[:8])
+        staged.append((temp, final))
+        shutil.copyfile(files[key], temp)
+    return package
+
+
+def _remove(path: str) -> None:
+    try:
+        os.remove(path)
+    except OSError:
+        pass
+
+
+# -- revision and withdrawal ------------------------------------------------------
+
+def reopen(context: dict[str, Any], package_id: str, note: str,
+           version: Optional[int] = None) -> dict[str, Any]:
+    """Reopen a published dataset for a logged revision (stays public)."""
+    return _after_publication(context, package_id, "reopen", REVISION, note,
+                              version)
+
+
+def withdraw(context: dict[str, Any], package_id: str, note: str,
+             version: Optional[int] = None) -> dict[str, Any]:
+    """Withdraw a published dataset with a public notice (final)."""
+    return _after_publication(context, package_id, "withdraw", WITHDRAWAL,
+                              note, version)
+
+
+def _after_publication(context: dict[str, Any], package_id: str, name: str,
+                       kind: str, note: str,
+                       version: Optional[int]) -> dict[str, Any]:
+    user = _user(context)
+    item = _item(package_id)
+    note = (note or "").strip()
+    try:
+        row = _move(item, name, user, note, stages.after_publication(),
+                    version)
+        model.Session.add(Notice(
+            package_id=item.package_id, kind=kind, note=note,
+            created=dt.datetime.utcnow(), created_by=user.name))
+        model.Session.commit()
+    except Exception:
+        model.Session.rollback()
+        raise
+    model.Session.expire_all()
+    wf.reindex(item.package_id)
+    from ckanext.sektoral.publication import remote
+
+    if remote.enabled():
+        remote.enqueue_many([item.package_id])
+    data = row.as_dict()
+    data["status"] = wf.item_info(item.package_id)
+    data["notice"] = notice_for(item.package_id)
+    return data
+
+
+def may_after_publication(user: Optional[str], name: str,
+                          package_id: str) -> bool:
+    """Auth helper: does the user hold the position ``name`` needs?"""
+    if not user:
+        return False
+    if permissions.is_sysadmin(user):
+        return True
+    rule = stages.after_publication()[name]
+    pkg = model.Package.get(package_id or "")
+    actor = permissions.actor(user, pkg.owner_org if pkg else None)
+    return stages.actor_may(actor, rule, Stage.PUBLISHED)
+
+
+# -- what the public sees ------------------------------------------------------------
+
+def publish_dates(package_id: str) -> dict[str, Optional[str]]:
+    """First and last publication of a dataset (from the audit log)."""
+    first, last = model.Session.query(
+        sa.func.min(Transition.created), sa.func.max(Transition.created)
+    ).filter(Transition.package_id == package_id,
+             Transition.transition == "publish").one()
+    return {"first_published": first.isoformat() if first else None,
+            "last_published": last.isoformat() if last else None}
+
+
+def notice_for(package_id: str) -> Optional[dict[str, Any]]:
+    """The public notice of a dataset: its withdrawal (always shown), else
+    its latest revision (open while the dataset is being corrected, then
+    shown as revised with the date it was published again); None if the
+    dataset has neither."""
+    notices = model.Session.query(Notice).filter(
+        Notice.package_id == package_id).order_by(Notice.created.desc()).all()
+    if not notices:
+        return None
+    withdrawal = next((n for n in notices if n.kind == WITHDRAWAL), None)
+    dates = publish_dates(package_id)
+    if withdrawal is not None:
+        data = withdrawal.as_dict()
+        data.update(dates, state="withdrawn")
+        return data
+    revision = notices[0]
+    data = revision.as_dict()
+    data.update(dates)
+    republished = model.Session.query(sa.func.min(Transition.created)).filter(
+        Transition.package_id == package_id,
+        Transition.transition == "publish",
+        Transition.created > revision.created).scalar()
+    data["state"] = "revised" if republished else "under_revision"
+    data["revised"] = republished.isoformat() if republished else None
+    return data

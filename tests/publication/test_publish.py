@@ -1,0 +1,345 @@
+"""Publication of a cycle (all or nothing), revision and withdrawal."""
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+from ckan.tests import factories, helpers
+
+from ckanext.sektoral import notify
+from ckanext.sektoral.logic import service as wf
+from ckanext.sektoral.model import Item, Transition
+from ckanext.sektoral.model.publication import Notice, Publication
+from ckanext.sektoral.publication import service
+from tests.factories import call_as
+from tests.publication.conftest import PDF  # noqa: F401 (re-exported)
+
+pytestmark = pytest.mark.usefixtures("clean_db", "clean_index", "clean_queues")
+
+METADATA = {
+    "notes": "Data hasil pencatatan administrasi.",
+    "frekuensi_penerbitan": "tahunan",
+    "tahun_awal": "2024",
+    "tahun_akhir": "2024",
+    "level_penyajian": "kabupaten_kota",
+    "definisi": "Definisi baku.",
+    "satuan": "jiwa",
+    "cara_pengumpulan_data": "3",
+    "urusan_pemerintahan": "2.12",
+}
+
+@pytest.fixture
+def walidata():
+    users = {role: factories.User() for role in
+             ("staf", "kasie", "kabid", "kadis", "opd")}
+    for role in ("staf", "kasie", "kabid", "kadis"):
+        helpers.call_action("sektoral_position_assign",
+                            user=users[role]["name"], position=role)
+    users["sysadmin"] = factories.Sysadmin()
+    factories.Organization(
+        name="diskominfo",
+        users=[{"name": users["staf"]["name"], "capacity": "editor"}])
+    org = factories.Organization(
+        name="dinas-kependudukan",
+        users=[{"name": users["opd"]["name"], "capacity": "editor"}])
+    call_as(users["staf"], "sektoral_cycle_create", code="2026-S1",
+            title="Siklus Semester I 2026", start_date="2026-01-05")
+    return users, org
+
+
+def make_items(users: dict[str, Any], org: dict[str, Any], count: int,
+               stage: str = "disetujui") -> list[str]:
+    """Items created through the action; their stage is then set directly
+    (a setup shortcut: walking each item through the ten transitions is
+    what tests/logic/test_workflow_api.py and the demo test do)."""
+    ids = []
+    for n in range(count):
+        pkg = call_as(users["staf"], "sektoral_item_create", cycle="2026-S1",
+                      owner_org=org["name"],
+                      title=f"Jumlah Penduduk Kelompok {n + 1}", **METADATA)
+        ids.append(pkg["id"])
+    model.Session.execute(sa.update(Item).where(Item.package_id.in_(ids))
+                          .values(stage=stage))
+    model.Session.commit()
+    for package_id in ids:
+        wf.reindex(package_id)
+    return ids
+
+
+def anon_search(q: str = "*:*") -> list[str]:
+    result = helpers.call_action("package_search", {"user": ""}, q=q,
+                                 rows=100)
+    return sorted(d["id"] for d in result["results"])
+
+
+def publish_rows() -> int:
+    return model.Session.query(Transition).filter(
+        Transition.transition == "publish").count()
+
+
+def stored_files(root: str) -> list[str]:
+    found = []
+    for dirpath, _dirs, files in os.walk(os.path.join(root, "resources")):
+        found += [os.path.join(dirpath, f) for f in files]
+    return found
+
+
+def test_publish_cycle_makes_every_approved_dataset_public(walidata, report,
+                                                           app):
+    users, org = walidata
+    approved = make_items(users, org, 3)
+    waiting = make_items(users, org, 1, stage="diolah")
+    assert anon_search() == []
+
+    result = call_as(users["staf"], "sektoral_cycle_publish", id="2026-S1",
+                     note="Rilis semester I")
+
+    assert sorted(result["published"]) == sorted(approved)
+    for package_id in approved:
+        shown = helpers.call_action("package_show", {"user": ""},
+                                    id=package_id)
+        assert shown["private"] is False
+        assert shown["sektoral"]["stage"] == "dipublikasikan"
+        dates = service.publish_dates(package_id)
+        assert dates["first_published"] is not None
+    assert model.Package.get(waiting[0]).private is True
+    assert publish_rows() == 3
+    row = model.Session.query(Transition).filter(
+        Transition.transition == "publish").first()
+    assert row.actor_name == users["staf"]["name"] and row.position == "staf"
+    assert row.note == "Rilis semester I"
+
+    publikasi = result["publikasi"]
+    assert publikasi["type"] == "publikasi" and publikasi["private"] is False
+    assert publikasi["kode_siklus"] == "2026-S1"
+    assert sorted(publikasi["dataset_tercakup"]) == sorted(approved)
+    assert publikasi["tanggal_terbit"] == wf.today().isoformat()
+    assert publikasi["organization"]["name"] == "diskominfo"
+    formats = sorted(r["format"] for r in publikasi["resources"])
+    assert formats == ["HTML", "PDF"]
+    pdf = next(r for r in publikasi["resources"] if r["format"] == "PDF")
+    response = app.get(pdf["url"].replace(tk.config["ckan.site_url"], ""))
+    assert response.status_code == 200 and response.data == PDF
+
+    assert anon_search() == sorted(approved + [publikasi["id"]])
+    publication = model.Session.get(Publication, result["publication"][
+        "cycle_id"])
+    assert publication.report_version == 2
+    assert publication.dataset_count == 3
+    # the template helper of the public pages
+    with app.flask_app.test_request_context():
+        found = tk.h.sektoral_cycle_report("2026-S1")
+    assert found["id"] == publikasi["id"]
+
+    # Published once: a second call is refused.
+    with pytest.raises(tk.ValidationError) as err:
+        call_as(users["staf"], "sektoral_cycle_publish", id="2026-S1")
+    assert "cycle" in err.value.error_dict
+
+
+@pytest.mark.parametrize("where", ["third dataset", "after the publikasi"])
+def test_failure_half_way_publishes_nothing(walidata, report, monkeypatch,
+                                            where):
+    users, org = walidata
+    approved = make_items(users, org, 4)
+    storage = tk.config["ckan.storage_path"]
+    files_before = stored_files(storage)
+    history_before = model.Session.query(Transition).count()
+
+    if where == "third dataset":
+        original = wf._make_public
+        calls = []
+
+        def make_public(package_id):
+            calls.append(package_id)
+            if len(calls) == 3:
+                raise RuntimeError("injected failure")
+            original(package_id)
+        monkeypatch.setattr(wf, "_make_public", make_public)
+    else:
+        original = service._create_publikasi
+
+        def create(*args, **kwargs):
+            original(*args, **kwargs)  # files staged, dataset flushed
+            raise RuntimeError("injected failure")
+        monkeypatch.setattr(service, "_create_publikasi", create)
+
+    with pytest.raises(RuntimeError, match="injected failure"):
+        call_as(users["staf"], "sektoral_cycle_publish", id="2026-S1")
+    if where == "third dataset":
+        assert len(calls) == 3
+
+    model.Session.remove()
+    assert all(model.Package.get(i).private for i in approved)
+    stages = {s for (s,) in model.Session.query(Item.stage)}
+    assert stages == {"disetujui"}
+    assert model.Session.query(Transition).count() == history_before
+    assert publish_rows() == 0
+    assert model.Session.query(model.Package).filter(
+        model.Package.type == "publikasi").count() == 0
+    assert model.Session.query(Publication).count() == 0
+    assert anon_search() == []
+    assert stored_files(storage) == files_before
+
+    # ... and once the cause is gone, the same call publishes everything.
+    monkeypatch.undo()
+    monkeypatch.setattr(notify, "on_transition", lambda row: None)
+    monkeypatch.setattr(service, "approved_report",
+                        lambda cycle_id: report["version"])
+    result = call_as(users["staf"], "sektoral_cycle_publish", id="2026-S1")
+    assert sorted(result["published"]) == sorted(approved)
+
+
+def test_publication_needs_the_approved_report(walidata, report):
+    users, org = walidata
+    approved = make_items(users, org, 2)
+    report["version"] = None
+    with pytest.raises(tk.ValidationError) as err:
+        call_as(users["staf"], "sektoral_cycle_publish", id="2026-S1")
+    assert "report" in err.value.error_dict
+    assert "report" in str(err.value.error_dict["report"][0]).lower() or \
+        "laporan" in str(err.value.error_dict["report"][0]).lower()
+    assert all(model.Package.get(i).private for i in approved)
+    assert publish_rows() == 0
+
+
+def test_nothing_approved_is_refused(walidata, report):
+    users, org = walidata
+    make_items(users, org, 1, stage="diperiksa")
+    with pytest.raises(tk.ValidationError) as err:
+        call_as(users["staf"], "sektoral_cycle_publish", id="2026-S1")
+    assert "cycle" in err.value.error_dict
+
+
+@pytest.mark.parametrize("role, allowed", [
+    ("staf", True), ("sysadmin", True), ("kasie", False), ("kabid", False),
+    ("kadis", False), ("opd", False), ("anon", False)])
+def test_who_may_publish_a_cycle(walidata, report, role, allowed):
+    users, org = walidata
+    make_items(users, org, 1)
+    context = {"user": users[role]["name"] if role != "anon" else ""}
+    if allowed:
+        assert helpers.call_auth("sektoral_cycle_publish", context,
+                                 id="2026-S1")
+        call_as(users[role], "sektoral_cycle_publish", id="2026-S1")
+    else:
+        with pytest.raises(tk.NotAuthorized):
+            helpers.call_auth("sektoral_cycle_publish", context, id="2026-S1")
+        assert publish_rows() == 0
+
+
+@pytest.mark.parametrize("role, allowed", [
+    ("staf", True), ("kasie", True), ("kabid", True), ("kadis", True),
+    ("opd", False), ("anon", False)])
+def test_who_may_see_the_publication_preview(walidata, report, role, allowed):
+    users, org = walidata
+    make_items(users, org, 2)
+    context = {"user": users[role]["name"] if role != "anon" else ""}
+    if allowed:
+        preview = helpers.call_action("sektoral_publication_show", context,
+                                      id="2026-S1")
+        assert len(preview["datasets"]) == 2 and preview["report"]
+        assert preview["publication"] is None
+    else:
+        with pytest.raises(tk.NotAuthorized):
+            helpers.call_auth("sektoral_publication_show", context,
+                              id="2026-S1")
+
+
+@pytest.fixture
+def published(walidata, report):
+    users, org = walidata
+    ids = make_items(users, org, 2)
+    call_as(users["staf"], "sektoral_cycle_publish", id="2026-S1")
+    return users, ids
+
+
+def test_published_dataset_is_corrected_only_through_a_revision(published,
+                                                                app):
+    users, (first, second) = published
+    # Nobody but a sysadmin edits it directly, not even staff.
+    for role in ("staf", "opd"):
+        with pytest.raises(tk.NotAuthorized):
+            call_as(users[role], "package_patch", id=first, satuan="orang")
+    # Reopening needs a note and staff.
+    with pytest.raises(tk.ValidationError) as err:
+        call_as(users["staf"], "sektoral_reopen", id=first, note=" ")
+    assert "stage" in err.value.error_dict
+    for role in ("kasie", "kadis", "opd"):
+        with pytest.raises(tk.NotAuthorized):
+            call_as(users[role], "sektoral_reopen", id=first, note="x")
+
+    row = call_as(users["staf"], "sektoral_reopen", id=first,
+                  note="Koreksi angka Kota Ternate")
+    assert row["transition"] == "reopen"
+    assert row["from_stage"] == "dipublikasikan"
+    assert row["to_stage"] == "dalam_laporan"
+    assert row["notice"]["state"] == "under_revision"
+    shown = helpers.call_action("package_show", {"user": ""}, id=first)
+    assert shown["private"] is False  # stays public while corrected
+    page = app.get("/dataset/" + shown["name"]).get_data(as_text=True)
+    assert "Koreksi angka Kota Ternate" in page
+
+    # Staff correct it, the checker and approver approve it again, staff
+    # publish it again.
+    call_as(users["staf"], "package_patch", id=first, satuan="orang")
+    call_as(users["kabid"], "sektoral_check", id=first)
+    call_as(users["kadis"], "sektoral_approve", id=first)
+    call_as(users["staf"], "sektoral_publish", id=first)
+    shown = helpers.call_action("package_show", {"user": ""}, id=first)
+    assert shown["satuan"] == "orang"
+    assert shown["sektoral"]["stage"] == "dipublikasikan"
+    notice = service.notice_for(first)
+    assert notice["state"] == "revised" and notice["revised"]
+    names = [h["transition"] for h in helpers.call_action(
+        "sektoral_history", id=first)]
+    assert names[-5:] == ["publish", "reopen", "check", "approve", "publish"]
+    # the other dataset was untouched
+    assert service.notice_for(second) is None
+
+
+def test_withdrawal_keeps_a_public_notice(published, app):
+    users, (first, second) = published
+    with pytest.raises(tk.ValidationError):
+        call_as(users["staf"], "sektoral_withdraw", id=first, note="")
+    for role in ("kasie", "kadis", "opd"):
+        with pytest.raises(tk.NotAuthorized):
+            call_as(users[role], "sektoral_withdraw", id=first, note="x")
+    assert model.Session.query(Notice).count() == 0
+
+    row = call_as(users["staf"], "sektoral_withdraw", id=first,
+                  note="Sumber data dicabut oleh OPD")
+    assert row["to_stage"] == "ditarik"
+    shown = helpers.call_action("package_show", {"user": ""}, id=first)
+    assert shown["sektoral"]["stage"] == "ditarik"
+    notice = tk.h.sektoral_publication_notice(shown)
+    assert notice["state"] == "withdrawn"
+    assert notice["note"] == "Sumber data dicabut oleh OPD"
+    page = app.get("/dataset/" + shown["name"]).get_data(as_text=True)
+    assert "Sumber data dicabut oleh OPD" in page
+    assert "sektoral-notice--withdrawn" in page
+    # Final: no reopening, no second withdrawal, no edit.
+    for action in ("sektoral_reopen", "sektoral_withdraw"):
+        with pytest.raises(tk.ValidationError):
+            call_as(users["staf"], action, id=first, note="lagi")
+    with pytest.raises(tk.NotAuthorized):
+        call_as(users["staf"], "package_patch", id=first, notes="x")
+
+
+def test_the_documents_area_report_is_asked(walidata):
+    """Unpatched: the documents area's approved_version() is consulted and
+    a cycle without an approved report version is refused."""
+    users, org = walidata
+    approved = make_items(users, org, 1)
+    from ckanext.sektoral.documents import report as documents_report
+
+    assert documents_report.approved_version("2026-S1") is None
+    with pytest.raises(tk.ValidationError) as err:
+        call_as(users["staf"], "sektoral_cycle_publish", id="2026-S1")
+    assert "report" in err.value.error_dict
+    assert model.Package.get(approved[0]).private is True
