@@ -53,8 +53,8 @@ class Roles:
                 page.goto(self.portal["url"] + "/user/login")
                 page.fill("#field-login", user)
                 page.fill("#field-password", self.portal["password"])
-                page.locator("form:has(#field-login) button[type=submit]").click()
-                page.wait_for_load_state()
+                with page.expect_navigation():
+                    page.locator("form:has(#field-login) button[type=submit]").click()
                 assert page.locator("form[action$='/user/_logout']").count(), user
             self.pages[user] = page
         return self.pages[user]
@@ -91,8 +91,8 @@ def _apply_step(roles: Roles, dataset: str, step: str) -> None:
     page = roles.go("walidata-staf", f"/sektoral/cycle/{CYCLE}")
     page.check(f"input[name=ids][value='{dataset}']")
     page.select_option("#bulk-transition", step)
-    page.locator("#bulk-form button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#bulk-form button[type=submit]").click()
     _flash_ok(page)
 
 
@@ -126,8 +126,9 @@ def test_the_whole_sop_in_the_browser(live_portal, browser, artifacts_dir,
     dataset = href.rstrip("/").rsplit("/", 1)[-1]
     dataset_id = page.locator("input[name=ids]").first.get_attribute("value")
 
-    page.locator("#send-requests button").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+
+        page.locator("#send-requests button").click()
     _flash_ok(page)
     assert "Diminta" in page.inner_text("#bulk-form")
     roles.shot(page, "staf-permintaan-terkirim")
@@ -136,8 +137,8 @@ def test_the_whole_sop_in_the_browser(live_portal, browser, artifacts_dir,
     opd = roles.go("opd-dinkes", "/sektoral/inbox")
     assert TITLE in opd.inner_text("body")
     roles.shot(opd, "opd-kotak-masuk")
-    opd.click(f"text={TITLE}")
-    opd.wait_for_load_state()
+    with opd.expect_navigation():
+        opd.click(f"text={TITLE}")
     assert opd.locator("#sektoral-submit[disabled]").count() == 1
     roles.shot(opd, "opd-belum-lengkap")
 
@@ -148,8 +149,8 @@ def test_the_whole_sop_in_the_browser(live_portal, browser, artifacts_dir,
     opd.fill("#field-definisi", "Tenaga kesehatan adalah setiap orang yang "
                                 "mengabdikan diri dalam bidang kesehatan.")
     opd.select_option("#field-cara_pengumpulan_data", "3")
-    opd.locator("form#dataset-edit button[name=save]").click()
-    opd.wait_for_load_state()
+    with opd.expect_navigation():
+        opd.locator("form#dataset-edit button[name=save]").click()
 
     data_file = tmp_path / "tenaga-kesehatan.csv"
     data_file.write_text(DATA, encoding="utf-8")
@@ -157,21 +158,21 @@ def test_the_whole_sop_in_the_browser(live_portal, browser, artifacts_dir,
     opd.set_input_files("#field-resource-upload", str(data_file))
     opd.fill("#field-name", "tenaga-kesehatan.csv")
     opd.select_option("#field-jenis_berkas", "data")
-    opd.locator("form#resource-edit button[name=save].btn-primary").last.click()
-    opd.wait_for_load_state()
+    with opd.expect_navigation():
+        opd.locator("form#resource-edit button[name=save].btn-primary").last.click()
 
     opd.goto(live_portal["url"] + f"/sektoral/inbox/{dataset}")
     _wait_until(opd, "#sektoral-submit:not([disabled])")
     roles.shot(opd, "opd-lengkap")
-    report = opd.locator("a:has-text('laporan validasi')").first
-    report.click()
-    opd.wait_for_load_state()
+    report = opd.locator("a:has-text('aporan validasi')").first
+    with opd.expect_navigation():
+        report.click()
     roles.shot(opd, "opd-laporan-validasi")
-    opd.go_back()
+    opd.goto(live_portal["url"] + f"/sektoral/inbox/{dataset}")
     # Keyboard only: focus the Submit button and press Enter.
     opd.focus("#sektoral-submit")
-    opd.keyboard.press("Enter")
-    opd.wait_for_load_state()
+    with opd.expect_navigation():
+        opd.keyboard.press("Enter")
     _flash_ok(opd)
     assert "Dikirim" in opd.inner_text("body")
 
@@ -183,8 +184,8 @@ def test_the_whole_sop_in_the_browser(live_portal, browser, artifacts_dir,
     section.locator("summary:has-text('Kembalikan')").click()
     section.locator("textarea[name=note]").fill(
         "Mohon lengkapi sumber data pada definisi.")
-    section.locator(f"#return-{dataset_id} button[type=submit]").click()
-    kasie.wait_for_load_state()
+    with kasie.expect_navigation():
+        section.locator(f"#return-{dataset_id} button[type=submit]").click()
     _flash_ok(kasie)
 
     # -- The producer sees the note, fixes the metadata, submits again.
@@ -195,48 +196,59 @@ def test_the_whole_sop_in_the_browser(live_portal, browser, artifacts_dir,
     opd.fill("#field-definisi", "Tenaga kesehatan adalah setiap orang yang "
                                 "mengabdikan diri dalam bidang kesehatan "
                                 "(sumber: SIP Dinas Kesehatan).")
-    opd.locator("form#dataset-edit button[name=save]").click()
-    opd.wait_for_load_state()
+    with opd.expect_navigation():
+        opd.locator("form#dataset-edit button[name=save]").click()
     opd.goto(live_portal["url"] + f"/sektoral/inbox/{dataset}")
     _wait_until(opd, "#sektoral-submit:not([disabled])")
-    opd.click("#sektoral-submit")
-    opd.wait_for_load_state()
+    with opd.expect_navigation():
+        opd.click("#sektoral-submit")
     _flash_ok(opd)
 
     # -- The Kasie accepts.
     kasie = roles.go("walidata-kasie", "/sektoral/review")
     section = kasie.locator(f"section:has-text('{TITLE}')")
-    section.locator(f"#accept-{dataset_id} button[type=submit]").click()
-    kasie.wait_for_load_state()
+    with kasie.expect_navigation():
+        section.locator(f"#accept-{dataset_id} button[type=submit]").click()
     _flash_ok(kasie)
 
     # -- Steps 3 and 4: staff process it and put it in the draft report.
     _apply_step(roles, dataset_id, "process")
     _apply_step(roles, dataset_id, "draft")
-    roles.shot(roles("walidata-staf"), "staf-dalam-laporan")
+    staf = roles("walidata-staf")
+    with staf.expect_navigation():
+        staf.locator("#sektoral-report button[type=submit]").click()
+    _flash_ok(staf)
+    _wait_until(staf, "a[href*='/sektoral/report/'][href$='/pdf']")
+    roles.shot(staf, "staf-rancangan-laporan")
 
     # -- Step 5: the Kabid checks, the Kadis approves.
     kabid = roles.go("walidata-kabid", "/sektoral/approval")
-    assert TITLE in kabid.inner_text("body")
+    assert TITLE in kabid.content()
     roles.shot(kabid, "kabid-persetujuan")
-    kabid.locator(f"#check-{CYCLE} button[type=submit]").click()
-    kabid.wait_for_load_state()
+    with kabid.expect_navigation():
+        kabid.locator(f"#check-{CYCLE} button[type=submit]").click()
     _flash_ok(kabid)
     kadis = roles.go("walidata-kadis", "/sektoral/approval")
-    assert TITLE in kadis.inner_text("body")
-    kadis.locator(f"#approve-{CYCLE} button[type=submit]").click()
-    kadis.wait_for_load_state()
+    assert TITLE in kadis.content()
+    with kadis.expect_navigation():
+        kadis.locator(f"#approve-{CYCLE} button[type=submit]").click()
     _flash_ok(kadis)
     roles.shot(kadis, "kadis-disetujui")
 
-    # -- Step 6: staff publish.
-    _apply_step(roles, dataset_id, "publish")
-    roles.shot(roles("walidata-staf"), "staf-dipublikasikan")
+    # -- Step 6: staff publish the cycle with its approved report.
+    staf = roles.go("walidata-staf", f"/sektoral/cycle/{CYCLE}")
+    with staf.expect_navigation():
+        staf.click("#publish-link")
+    roles.shot(staf, "staf-konfirmasi-publikasi")
+    with staf.expect_navigation():
+        staf.locator("#publish-cycle button[type=submit]").click()
+    _flash_ok(staf)
+    roles.shot(staf, "staf-dipublikasikan")
 
     # -- The public finds it and downloads the file.
     anon = roles.go("anonymous", "/dataset/?q=" + "Tenaga Kesehatan uji")
-    anon.click(f"text={TITLE}")
-    anon.wait_for_load_state()
+    with anon.expect_navigation():
+        anon.click(f"text={TITLE}")
     roles.shot(anon, "publik-dataset")
     download = anon.locator("a[href*='/download/']").first.get_attribute("href")
     if download.startswith("/"):

@@ -157,6 +157,9 @@ def test_send_requests_needs_csrf_and_moves_the_cycle(world):
     assert _stages(ids) == ["diminta"] * 3
     assert model.Session.query(Transition).filter(
         Transition.transition == "request").count() == 3
+    # sending the requests produced the OPD's request letter
+    html = staf.get("/sektoral/cycle/2026-S1")
+    assert "/letter/dinas-kesehatan/pdf" in html
 
 
 def test_a_refused_step_shows_the_error_and_keeps_the_note(world):

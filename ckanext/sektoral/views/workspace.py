@@ -179,6 +179,7 @@ def cycle(code: str, errors: Optional[dict[str, list[str]]] = None,
         "offered": offered, "errors": errors or {}, "form": form or {},
         "may_plan": _may("sektoral_item_create"),
         "may_request": "request" in offered,
+        "may_publish": _may("sektoral_cycle_publish", {"cycle": cycle_obj.id}),
     })
 
 
@@ -211,11 +212,27 @@ def transition(code: str) -> Any:
         "%(num)s dataset moved to the next step.",
         "%(num)s datasets moved to the next step.",
         result["count"]) % {"num": result["count"]})
+    if data["transition"] == "request":
+        _letters(cycle_obj)
     if origin == "review":
         return tk.redirect_to("sektoral_workspace.review")
     if origin == "approval":
         return tk.redirect_to("sektoral_workspace.approval")
     return tk.redirect_to("sektoral_workspace.cycle", code=cycle_obj.code)
+
+
+def _letters(cycle_obj: Any) -> None:
+    """Requests sent: (re)generate the cycle's request letters, so that
+    each OPD's letter lists what was just requested from it."""
+    try:
+        tk.get_action("sektoral_letters_generate")(
+            _context(), {"cycle": cycle_obj.id})
+    except (tk.ValidationError, tk.NotAuthorized) as error:
+        tk.h.flash_error(tk._("The request letters could not be generated: "
+                              "%(error)s") % {"error": error})
+    else:
+        tk.h.flash_notice(tk._("The request letters are ready under "
+                               "Documents."))
 
 
 # -- planning ---------------------------------------------------------------------
