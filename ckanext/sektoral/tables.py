@@ -229,3 +229,18 @@ def main(argv: Optional[list[str]] = None) -> int:
 
 if __name__ == "__main__":  # pragma: no cover
     raise SystemExit(main())
+
+
+def resource_schema(resource: dict[str, Any]) -> Optional[dict[str, Any]]:
+    """The resource's Table Schema as a dict (None if it has none or it is
+    not a Table Schema): ckanext-validation keeps it as JSON text or dict."""
+    schema = resource.get("schema")
+    if isinstance(schema, str):
+        if not schema.strip():
+            return None
+        try:
+            schema = json.loads(schema)
+        except ValueError:
+            return None
+    return schema if isinstance(schema, dict) and schema.get("fields") \
+        else None

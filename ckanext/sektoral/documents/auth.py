@@ -5,8 +5,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import AuthResult, Context, DataDict
 
-from ckanext.sektoral.logic import permissions
-from ckanext.sektoral.workflow.stages import Position
+from ckanext.sektoral.logic import authz, permissions
 
 __all__: list[str] = [
     "sektoral_letters_generate",
@@ -21,19 +20,9 @@ __all__: list[str] = [
 ]
 
 
-def _result(allowed: bool, message: str) -> AuthResult:
-    return {"success": True} if allowed else {"success": False, "msg": message}
-
-
-def _staff(context: Context) -> AuthResult:
-    return _result(
-        permissions.is_walidata(context.get("user"), Position.STAF),
-        tk._("Only Walidata staff may do this"))
-
-
-def _reader(context: Context) -> AuthResult:
-    return _result(permissions.may_read_all_items(context.get("user")),
-                   tk._("Only the Walidata may see this"))
+_result = authz.result
+_staff = authz.staff
+_reader = authz.walidata_reader
 
 
 def sektoral_letters_generate(context: Context, data_dict: DataDict

@@ -7,7 +7,6 @@ complete (``write_atomic``), so a failed render never leaves a half file.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import tempfile
 from pathlib import Path
@@ -16,7 +15,7 @@ from typing import Any, Optional
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from ckanext.sektoral import codes
+from ckanext.sektoral import codes, tables
 from ckanext.sektoral.model import Cycle, Item
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / \
@@ -156,17 +155,7 @@ def cycle_items(cycle_id: str, org_id: Optional[str] = None,
     return found
 
 
-def resource_schema(res: dict[str, Any]) -> Optional[dict[str, Any]]:
-    schema = res.get("schema")
-    if isinstance(schema, str):
-        if not schema.strip():
-            return None
-        try:
-            schema = json.loads(schema)
-        except ValueError:
-            return None
-    return schema if isinstance(schema, dict) and schema.get("fields") \
-        else None
+resource_schema = tables.resource_schema
 
 
 def resource_path(res: dict[str, Any]) -> Optional[str]:

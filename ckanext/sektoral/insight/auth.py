@@ -4,7 +4,7 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 from ckan.types import AuthResult, Context, DataDict
 
-from ckanext.sektoral.logic import permissions
+from ckanext.sektoral.logic import authz, permissions
 
 __all__: list[str] = [
     "sektoral_performance",
@@ -26,12 +26,7 @@ def sektoral_performance(context: Context, data_dict: DataDict) -> AuthResult:
 @tk.auth_allow_anonymous_access
 def sektoral_chart_data(context: Context, data_dict: DataDict) -> AuthResult:
     """Whoever may read the dataset (the public: published datasets)."""
-    try:
-        tk.check_access("package_show", context, {"id": data_dict.get("id")})
-    except tk.NotAuthorized:
-        return {"success": False,
-                "msg": tk._("Not authorized to read this dataset")}
-    return {"success": True}
+    return authz.dataset_reader(context, data_dict)
 
 
 @tk.auth_allow_anonymous_access

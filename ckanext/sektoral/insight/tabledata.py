@@ -27,6 +27,7 @@ from collections import OrderedDict
 from decimal import Decimal
 from typing import Any, Optional
 
+from ckanext.sektoral import tables
 from ckanext.sektoral.analysis import stats
 
 #: Words of a unit or title that make a measure non-additive.
@@ -39,18 +40,7 @@ _cache: "OrderedDict[tuple[Any, ...], dict[str, Any]]" = OrderedDict()
 _lock = threading.Lock()
 
 
-def resource_schema(resource: dict[str, Any]) -> Optional[dict[str, Any]]:
-    """The resource's Table Schema as a dict (None if it has none)."""
-    schema = resource.get("schema")
-    if isinstance(schema, str):
-        if not schema.strip():
-            return None
-        try:
-            schema = json.loads(schema)
-        except ValueError:
-            return None
-    return schema if isinstance(schema, dict) and schema.get("fields") \
-        else None
+resource_schema = tables.resource_schema
 
 
 def validated_resource(pkg: dict[str, Any]) -> Optional[dict[str, Any]]:

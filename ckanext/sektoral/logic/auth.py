@@ -6,7 +6,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan.types import AuthResult, Context, DataDict
 
-from ckanext.sektoral.logic import permissions, service
+from ckanext.sektoral.logic import authz, permissions, service
 from ckanext.sektoral.workflow.stages import OPD_EDITABLE, Position, Stage
 
 TRANSITIONS = ("request", "submit", "return", "accept", "process", "draft",
@@ -31,32 +31,15 @@ __all__: list[str] = [
 ] + ["sektoral_" + name for name in TRANSITIONS]
 
 
-def _result(allowed: bool, message: str) -> AuthResult:
-    return {"success": True} if allowed else {"success": False, "msg": message}
-
-
-def _staff(context: Context) -> AuthResult:
-    """Walidata staff (or a sysadmin: CKAN lets them through before this)."""
-    return _result(
-        permissions.is_walidata(context.get("user"), Position.STAF),
-        tk._("Only Walidata staff may do this"))
-
-
-def _reader(context: Context) -> AuthResult:
-    """Walidata positions and the Pembina Data."""
-    return _result(permissions.may_read_all_items(context.get("user")),
-                   tk._("Only the Walidata may see this"))
+_result = authz.result
+_staff = authz.staff
+_reader = authz.walidata_reader
 
 
 @tk.auth_allow_anonymous_access
 def sektoral_completeness(context: Context, data_dict: DataDict) -> AuthResult:
     """Whoever may ``package_show`` the dataset may see its completeness."""
-    try:
-        tk.check_access("package_show", context, {"id": data_dict.get("id")})
-    except tk.NotAuthorized:
-        return {"success": False,
-                "msg": tk._("Not authorized to read this dataset")}
-    return {"success": True}
+    return authz.dataset_reader(context, data_dict)
 
 
 def sektoral_cycle_create(context: Context, data_dict: DataDict) -> AuthResult:

@@ -4,9 +4,8 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 from ckan.types import AuthResult, Context, DataDict
 
-from ckanext.sektoral.logic import permissions
+from ckanext.sektoral.logic import authz, permissions
 from ckanext.sektoral.publication import service
-from ckanext.sektoral.workflow.stages import Position
 
 __all__: list[str] = [
     "sektoral_cycle_publish",
@@ -18,14 +17,8 @@ __all__: list[str] = [
 ]
 
 
-def _result(allowed: bool, message: str) -> AuthResult:
-    return {"success": True} if allowed else {"success": False, "msg": message}
-
-
-def _staff(context: Context) -> AuthResult:
-    """Walidata staff (sysadmins pass before this runs)."""
-    return _result(permissions.is_walidata(context.get("user"), Position.STAF),
-                   tk._("Only Walidata staff may do this"))
+_result = authz.result
+_staff = authz.staff
 
 
 def sektoral_cycle_publish(context: Context, data_dict: DataDict) -> AuthResult:

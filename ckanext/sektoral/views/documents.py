@@ -17,6 +17,8 @@ from ckan import model
 
 from ckanext.sektoral.documents import store
 from ckanext.sektoral.model.documents import Document, ReportVersion
+from ckanext.sektoral.views.common import (
+    context as _context, require as _check)
 
 blueprint = Blueprint("sektoral_documents", __name__, url_prefix="/sektoral")
 
@@ -33,19 +35,6 @@ ACTIONS = {"letters": "sektoral_letters_generate",
            "compilation": "sektoral_compilation_generate",
            "report": "sektoral_report_generate",
            "narrative": "sektoral_report_narrative_update"}
-
-
-def _context() -> dict[str, Any]:
-    return {"user": tk.g.user}
-
-
-def _check(auth: str, data: dict[str, Any]) -> None:
-    try:
-        tk.check_access(auth, _context(), data)
-    except tk.NotAuthorized:
-        if not tk.g.user:
-            tk.abort(403, tk._("Please log in to see this page."))
-        tk.abort(403, tk._("You are not allowed to see this page."))
 
 
 def _cycle_or_404(code: str) -> Any:

@@ -12,21 +12,11 @@ from flask import Blueprint, request
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.sektoral.views.common import (
+    context as _context, require as _check)
+
 blueprint = Blueprint("sektoral_publication", __name__,
                       url_prefix="/sektoral")
-
-
-def _context() -> dict[str, Any]:
-    return {"user": tk.g.user}
-
-
-def _check(auth: str, data: dict[str, Any]) -> None:
-    try:
-        tk.check_access(auth, _context(), data)
-    except tk.NotAuthorized:
-        if not tk.g.user:
-            tk.abort(403, tk._("Please log in to see this page."))
-        tk.abort(403, tk._("You are not allowed to see this page."))
 
 
 def _errors(error: Exception) -> dict[str, list[str]]:

@@ -21,6 +21,8 @@ from werkzeug.datastructures import FileStorage
 import ckan.plugins.toolkit as tk
 
 from ckanext.sektoral.logic import pages, permissions, service
+from ckanext.sektoral.views.common import (
+    context as _context, may as _may, require as _require)
 from ckanext.sektoral.workflow.stages import Stage
 
 blueprint = Blueprint("sektoral_workspace", __name__, url_prefix="/sektoral")
@@ -51,27 +53,6 @@ def _paginate(rows: list[Any], kind: str) -> tuple[list[Any], dict[str, Any]]:
 
 
 # -- helpers --------------------------------------------------------------------
-
-def _context() -> dict[str, Any]:
-    return {"user": tk.g.user}
-
-
-def _require(auth: str, data: Optional[dict[str, Any]] = None) -> None:
-    try:
-        tk.check_access(auth, _context(), data or {})
-    except tk.NotAuthorized:
-        if not tk.g.user:
-            tk.abort(403, tk._("Please log in to see this page."))
-        tk.abort(403, tk._("You are not allowed to see this page."))
-
-
-def _may(auth: str, data: Optional[dict[str, Any]] = None) -> bool:
-    try:
-        tk.check_access(auth, _context(), data or {})
-        return True
-    except tk.NotAuthorized:
-        return False
-
 
 def _lang() -> str:
     return tk.h.lang() or "id"
