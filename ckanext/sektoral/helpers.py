@@ -11,6 +11,7 @@ __all__: list[str] = [
     "sektoral_code_label",
     "sektoral_stage_label",
     "sektoral_date",
+    "sektoral_datetime",
     "sektoral_transition_label",
     "sektoral_nav_items",
 ]
@@ -84,6 +85,27 @@ def sektoral_date(value: Any, fmt: str = "long") -> str:
 def _format_date(value: Any, fmt: str, lang: str) -> str:
     from babel.dates import format_date
     return format_date(value, format=fmt, locale=lang)
+
+
+def sektoral_datetime(value: Any) -> str:
+    """A moment (``datetime`` or ISO string, naive means UTC as CKAN
+    stores it) in the portal's time zone and the UI language, e.g.
+    ``25 Nov 2026 14.05.09`` in Indonesian."""
+    import datetime as dt
+
+    import pytz
+    import ckan.plugins.toolkit as tk
+    from babel.dates import format_datetime
+
+    if not value:
+        return ""
+    moment = (dt.datetime.fromisoformat(value) if isinstance(value, str)
+              else value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    tz = pytz.timezone(tk.config.get("ckan.display_timezone") or "UTC")
+    return format_datetime(moment, format="medium", tzinfo=tz,
+                           locale=_ui_lang() or "id")
 
 
 def sektoral_transition_label(name: str) -> str:

@@ -13,7 +13,6 @@ __all__: list[str] = [
     "sektoral_workflow_panel",
     "sektoral_audit_transition_label",
     "sektoral_audit_position_label",
-    "sektoral_audit_time",
 ]
 
 
@@ -44,27 +43,6 @@ def sektoral_audit_position_label(position: str) -> str:
         return tk._(Position(position).label)
     except ValueError:
         return position
-
-
-def sektoral_audit_time(value: Optional[str]) -> str:
-    """An audit-log time (ISO, UTC) in the portal's time zone and the UI
-    language, e.g. ``25 Nov 2026 14.05 WIT``."""
-    if not value:
-        return ""
-    import datetime as dt
-
-    import pytz
-    from babel.dates import format_datetime
-
-    moment = dt.datetime.fromisoformat(value)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
-    tz = pytz.timezone(tk.config.get("ckan.display_timezone") or "UTC")
-    try:
-        locale = tk.h.lang() or "id"
-    except Exception:  # outside a request
-        locale = "id"
-    return format_datetime(moment, format="medium", tzinfo=tz, locale=locale)
 
 
 def sektoral_workflow_panel(pkg: dict[str, Any]) -> Optional[dict[str, Any]]:

@@ -1,0 +1,40 @@
+"""Date helpers: the UI language and the portal's time zone."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from ckanext.sektoral import helpers
+
+
+@pytest.mark.ckan_config("ckan.display_timezone", "Asia/Jayapura")
+@pytest.mark.parametrize("lang, expected", [
+    ("id", "2 Des 2026 07.05.09"),
+    ("en", "Dec 2, 2026, 7:05:09\u202fAM"),
+])
+@pytest.mark.parametrize("value", [
+    dt.datetime(2026, 12, 1, 22, 5, 9),            # naive: UTC, as stored
+    "2026-12-01T22:05:09",                          # ISO from an action
+    dt.datetime(2026, 12, 1, 22, 5, 9, tzinfo=dt.timezone.utc),
+])
+def test_datetime_in_ui_language_and_display_timezone(app, lang, expected,
+                                                      value):
+    with app.flask_app.test_request_context(
+            environ_overrides={"CKAN_LANG": lang}):
+        assert helpers.sektoral_datetime(value) == expected
+
+
+def test_datetime_empty(app):
+    with app.flask_app.test_request_context():
+        assert helpers.sektoral_datetime(None) == ""
+        assert helpers.sektoral_datetime("") == ""
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("id", "1 Desember 2026"), ("en", "December 1, 2026")])
+def test_date_in_ui_language(app, lang, expected):
+    with app.flask_app.test_request_context(
+            environ_overrides={"CKAN_LANG": lang}):
+        assert helpers.sektoral_date("2026-12-01") == expected
+        assert helpers.sektoral_date(dt.datetime(2026, 12, 1, 9)) == expected
