@@ -527,3 +527,18 @@ def test_dataset_created_with_resources_is_validated(
     finally:
         for job in queued_validation_jobs(csv["id"]):
             queue.remove(job)
+
+
+def test_validation_option_read_by_its_jobs_is_declared(monkeypatch):
+    """ckanext-validation 2.2.0 reads ``default_validation_options`` in
+    every job without declaring it; the extension declares it so that CKAN
+    does not log "Option ... is not declared" on every upload."""
+    import ckan.common
+    import ckan.plugins.toolkit as tk
+    warnings: list[str] = []
+    monkeypatch.setattr(ckan.common.log, "warning",
+                        lambda msg, *args: warnings.append(msg % args))
+    assert not tk.config.get("ckanext.validation.default_validation_options")
+    assert tk.config.get("ckanext.validation.no_such_option") is None
+    assert warnings == [
+        "Option ckanext.validation.no_such_option is not declared"]
