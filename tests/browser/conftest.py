@@ -108,3 +108,34 @@ def page(browser):
     page.set_default_timeout(15000)
     yield page
     context.close()
+
+
+#: Form controls of the main content without an accessible name: no
+#: <label>, aria-label(ledby) or title; for buttons, no text or value.
+_UNLABELLED_JS = """
+() => {
+  const main = document.querySelector('[role=main], main, .main') || document.body;
+  const named = (el) => {
+    if (el.getAttribute('aria-label') || el.getAttribute('title')) return true;
+    const by = el.getAttribute('aria-labelledby');
+    if (by && by.split(/\\s+/).some(id => {
+      const ref = document.getElementById(id);
+      return ref && ref.textContent.trim();
+    })) return true;
+    if (el.labels && Array.from(el.labels).some(l => l.textContent.trim())) return true;
+    if (el.tagName === 'BUTTON') return el.textContent.trim() !== '';
+    if (['submit', 'button', 'reset'].includes(el.type)) return !!el.value;
+    return false;
+  };
+  return Array.from(main.querySelectorAll('input, select, textarea, button'))
+    .filter(el => el.type !== 'hidden' && !named(el))
+    .map(el => el.outerHTML.slice(0, 160));
+}
+"""
+
+
+def assert_every_control_labelled(page) -> None:
+    """Every form control of the page's main content has an accessible
+    name (a keyboard or screen-reader user knows what it is)."""
+    unlabelled = page.evaluate(_UNLABELLED_JS)
+    assert not unlabelled, f"{page.url}: controls without a label: {unlabelled}"

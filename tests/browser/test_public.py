@@ -6,6 +6,8 @@ import json
 
 import pytest
 
+from tests.browser.conftest import assert_every_control_labelled
+
 pytestmark = pytest.mark.browser
 
 
@@ -24,6 +26,7 @@ def test_public_cycle_and_dataset_with_charts(live_portal, page,
     page.goto(url + "/statistik")
     link = page.locator("#sektoral-public-cycles a", has_text="2026-S1")
     assert link.count() == 1
+    assert_every_control_labelled(page)
     page.screenshot(path=str(artifacts_dir / "public-01-statistik.png"),
                     full_page=True)
     link.click()
@@ -33,6 +36,7 @@ def test_public_cycle_and_dataset_with_charts(live_portal, page,
     assert rows.count() == 4  # the demo's published items
     assert page.locator("#sektoral-cycle-dataset-table a",
                         has_text="CSV").count() == 4
+    assert_every_control_labelled(page)
     page.screenshot(path=str(artifacts_dir / "public-02-siklus.png"),
                     full_page=True)
 
@@ -89,6 +93,7 @@ def test_performance_page_for_the_walidata(live_portal, page, artifacts_dir):
     for chart_id in ("sektoral-chart-opd", "sektoral-chart-cycles",
                      "sektoral-chart-days"):
         assert page.locator(f"svg#{chart_id}").is_visible()
+    assert_every_control_labelled(page)
     page.screenshot(path=str(artifacts_dir / "performance-01-kinerja.png"),
                     full_page=True)
     response = page.request.get(

@@ -18,6 +18,8 @@ import urllib.request
 
 import pytest
 
+from tests.browser.conftest import assert_every_control_labelled
+
 pytestmark = pytest.mark.browser
 
 CYCLE = "E2E-2026"
@@ -65,6 +67,10 @@ class Roles:
         return page
 
     def shot(self, page, name: str) -> None:
+        """Save a screenshot; on the extension's pages also check that
+        every control has a label."""
+        if re.search(r"/(sektoral|statistik)(/|$)", page.url):
+            assert_every_control_labelled(page)
         self.shot_no += 1
         page.screenshot(path=str(self.artifacts /
                                  f"sop-{self.shot_no:02d}-{name}.png"),
@@ -103,6 +109,7 @@ def test_the_whole_sop_in_the_browser(live_portal, browser, artifacts_dir,
     # -- Step 1: staff plan the cycle, import the data list, send requests.
     page = roles.go("walidata-staf", "/sektoral/workspace")
     assert "ruang kerja walidata" in page.inner_text("h1").lower()
+    assert_every_control_labelled(page)
     page.click("text=Siklus baru")
     page.fill("#field-code", CYCLE)
     page.fill("#field-title", "Siklus Uji Menyeluruh 2026")
