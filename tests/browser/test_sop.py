@@ -71,6 +71,7 @@ class Roles:
         every control has a label."""
         if re.search(r"/(sektoral|statistik)(/|$)", page.url):
             assert_every_control_labelled(page)
+            assert not re.search(r"-\s+-", page.title()), page.title()
         self.shot_no += 1
         page.screenshot(path=str(self.artifacts /
                                  f"sop-{self.shot_no:02d}-{name}.png"),
