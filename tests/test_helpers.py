@@ -38,3 +38,28 @@ def test_date_in_ui_language(app, lang, expected):
             environ_overrides={"CKAN_LANG": lang}):
         assert helpers.sektoral_date("2026-12-01") == expected
         assert helpers.sektoral_date(dt.datetime(2026, 12, 1, 9)) == expected
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+def test_the_portals_dataset_is_data_sektoral(app):
+    """Every "Add Dataset" opens the SDI form; the data-sektoral search is
+    worded as CKAN words datasets (not "Data-sektorals"); /dataset/ still
+    lists every type."""
+    from ckan.tests import factories
+    from tests.factories import organization, sektoral_dataset
+    sysadmin = factories.Sysadmin()
+    org = organization(sysadmin)
+    dataset = sektoral_dataset(sysadmin, org, private=False)
+    headers = {"Authorization":
+               factories.APIToken(user=sysadmin["name"])["token"]}
+    for path in ("/dataset/", "/data-sektoral/", f"/organization/{org['name']}",
+                 "/dashboard/datasets"):
+        body = app.get(path, headers=headers).body
+        assert 'href="/data-sektoral/new' in body, path
+        assert 'href="/dataset/new' not in body, path
+        assert "Tambah Dataset" in body, path
+    for path in ("/dataset/", "/data-sektoral/"):
+        body = app.get(path, headers=headers).body
+        assert "1 dataset ditemukan" in body and dataset["title"] in body
+    assert "<title>Dataset - " in body
+    assert "ektorals" not in body and "Data-sektoral" not in body

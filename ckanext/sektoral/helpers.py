@@ -4,6 +4,8 @@ from __future__ import annotations
 import functools
 from typing import Any, Optional
 
+import ckan.plugins.toolkit as tk
+
 from ckanext.sektoral import codes
 
 __all__: list[str] = [
@@ -14,6 +16,7 @@ __all__: list[str] = [
     "sektoral_datetime",
     "sektoral_transition_label",
     "sektoral_nav_items",
+    "humanize_entity_type",
 ]
 
 
@@ -42,7 +45,6 @@ def sektoral_code_label(list_name: str, value: str,
     """Label of ``value`` in code list ``list_name`` (UI language by
     default; the value itself when unknown)."""
     if lang is None:
-        import ckan.plugins.toolkit as tk
         try:
             lang = tk.h.lang()
         except Exception:  # outside a request
@@ -51,7 +53,6 @@ def sektoral_code_label(list_name: str, value: str,
 
 
 def _ui_lang() -> Optional[str]:
-    import ckan.plugins.toolkit as tk
     try:
         return tk.h.lang()
     except Exception:  # outside a request
@@ -60,7 +61,6 @@ def _ui_lang() -> Optional[str]:
 
 def sektoral_stage_label(stage: str) -> str:
     """Translated label of a stored stage value (the value if unknown)."""
-    import ckan.plugins.toolkit as tk
     from ckanext.sektoral.workflow.stages import Stage
     try:
         return tk._(Stage(stage).label)
@@ -94,7 +94,6 @@ def sektoral_datetime(value: Any) -> str:
     import datetime as dt
 
     import pytz
-    import ckan.plugins.toolkit as tk
     from babel.dates import format_datetime
 
     if not value:
@@ -110,7 +109,6 @@ def sektoral_datetime(value: Any) -> str:
 
 def sektoral_transition_label(name: str) -> str:
     """Translated button label of a workflow step (``accept`` -> Terima)."""
-    import ckan.plugins.toolkit as tk
     from ckanext.sektoral import config
     from ckanext.sektoral.workflow import stages
     table = stages.transitions(config.approval_chain())
@@ -124,7 +122,6 @@ def sektoral_nav_items() -> list[tuple[str, str]]:
     current user: the Walidata workspace for Walidata positions (and
     sysadmins), the inbox for OPD producers, the public statistics for
     everyone."""
-    import ckan.plugins.toolkit as tk
     from ckanext.sektoral.logic import permissions
     user = tk.g.get("user") if hasattr(tk.g, "get") else getattr(tk.g, "user", None)
     items: list[tuple[str, str]] = [
@@ -140,3 +137,15 @@ def sektoral_nav_items() -> list[tuple[str, str]]:
 def _endpoint_exists(endpoint: str) -> bool:
     from flask import current_app
     return endpoint in current_app.view_functions
+
+
+@tk.chained_helper
+def humanize_entity_type(next_helper: Any, entity_type: str,
+                         object_type: str, purpose: str) -> Optional[str]:
+    """CKAN's wording of a dataset type. ``data-sektoral`` is the portal's
+    dataset (``ckan.default.package_type``): CKAN's own, translated
+    dataset texts ("Tambah Dataset", "8 dataset ditemukan"), not ones
+    built from the type name ("Add Data-sektoral", "Data-sektorals")."""
+    if entity_type == "package" and object_type == "data-sektoral":
+        return None
+    return next_helper(entity_type, object_type, purpose)
