@@ -71,7 +71,12 @@ def test_preview_is_capped(tmp_path):
 @pytest.mark.parametrize("texts,expected", [
     (("ton", "Produksi Beras"), True), (("jiwa",), True),
     (("persen",), False), (("indeks", "IPM"), False),
-    (("kkal/kapita/hari",), False), (("orang", "Rasio Guru"), False)])
+    (("kkal/kapita/hari",), False), (("orang", "Rasio Guru"), False),
+    (("orang", "Jumlah", "Jumlah Tenaga Kesehatan Menurut Kabupaten/Kota"),
+     True),
+    (("rupiah/kg", "Harga Beras Medium"), False),
+    (("kasus per 1000 penduduk", "Kasus Diare"), False),
+    ((None, "Produksi Padi per Kabupaten/Kota"), True)])
 def test_additivity(texts, expected):
     assert tabledata.is_additive(*texts) is expected
 

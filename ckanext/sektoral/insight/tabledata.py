@@ -30,10 +30,13 @@ from typing import Any, Optional
 from ckanext.sektoral import tables
 from ckanext.sektoral.analysis import stats
 
-#: Words of a unit or title that make a measure non-additive.
+#: Words of a unit, measure or title that make a measure non-additive.
 NON_ADDITIVE_WORDS = ("persen", "%", "indeks", "index", "rasio", "ratio",
                       "skor", "rata", "laju", "prevalensi", "angka ",
-                      "per ", "/", "tingkat", "persentase", "kapita")
+                      "tingkat", "persentase", "kapita")
+#: Marks of a per-unit rate, in the unit only ("rupiah/kg", "per 1000
+#: penduduk"); titles say "Menurut Kabupaten/Kota".
+RATE_UNIT_MARKS = ("/", "per ")
 PREVIEW_ROWS = 20
 _CACHE_SIZE = 64
 _cache: "OrderedDict[tuple[Any, ...], dict[str, Any]]" = OrderedDict()
@@ -75,10 +78,13 @@ def resource_format(resource: dict[str, Any]) -> Optional[str]:
     return fmt if fmt in ("csv", "tsv", "xlsx", "xls") else None
 
 
-def is_additive(*texts: Optional[str]) -> bool:
-    """False when a unit/title names a rate, index or percentage."""
-    joined = " ".join(t for t in texts if t).lower() + " "
-    return not any(word in joined for word in NON_ADDITIVE_WORDS)
+def is_additive(unit: Optional[str], *texts: Optional[str]) -> bool:
+    """False when the unit, or another text of the dataset (measure,
+    title), names a rate, index or percentage."""
+    unit_text = (unit or "").lower() + " "
+    joined = " ".join(t for t in (unit, *texts) if t).lower() + " "
+    return not (any(mark in unit_text for mark in RATE_UNIT_MARKS)
+                or any(word in joined for word in NON_ADDITIVE_WORDS))
 
 
 def read_table(path: str, schema: dict[str, Any], *, fmt: Optional[str] = None,
