@@ -231,3 +231,20 @@ def test_narrative_bad_chapter(world):
         call(world["users"]["staf"], "sektoral_report_narrative_update",
              cycle=world["cycle"], chapter="9.99", text="x")
     assert "chapter" in err.value.error_dict
+
+
+def test_report_year_series_sums_counts_and_averages_rates():
+    """The report's chart per year: a count is the sum over the regions, a
+    percentage their mean; a year with a BPS symbol has no bar."""
+    analysis = {"measures": ["nilai"], "by_year": {
+        "2024": {"nilai": {"sum": 30.0, "count": 3, "missing": 0}},
+        "2023": {"nilai": {"sum": 24.0, "count": 3, "missing": 0}},
+        "2025": {"nilai": {"sum": 20.0, "count": 2, "missing": 1}}}}
+    assert report.year_series(analysis, additive=True) == [
+        ("2023", 24.0), ("2024", 30.0)]
+    assert report.year_series(analysis, additive=False) == [
+        ("2023", 8.0), ("2024", 10.0)]
+    assert report.year_series({"measures": [], "by_year": {}}) == []
+    png = report._chart(analysis, "Persentase Penduduk Miskin",
+                        additive=False)
+    assert png.startswith(b"\x89PNG")

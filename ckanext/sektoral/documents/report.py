@@ -32,6 +32,7 @@ from ckan import model
 
 from ckanext.sektoral.documents import compile as compile_mod
 from ckanext.sektoral.documents import render, store
+from ckanext.sektoral.insight import tabledata
 from ckanext.sektoral.model import Cycle
 from ckanext.sektoral.model.documents import (
     Analysis, ReportNarrative, ReportVersion,
@@ -299,18 +300,33 @@ def _figure() -> Any:
     return _FIGURE
 
 
-def _chart(analysis: dict[str, Any], title: str) -> Optional[bytes]:
-    """PNG bar chart of the first measure per year (sum over regions)."""
-    by_year = analysis.get("by_year") or {}
+def year_series(analysis: dict[str, Any], additive: bool = True
+                ) -> list[tuple[str, float]]:
+    """The first measure per year: the sum over regions for a count,
+    their unweighted mean for a rate, index or percentage (as on the
+    public dataset page). A year with a missing cell (a BPS symbol) is
+    left out: its total would count the region as 0."""
     measures = analysis.get("measures") or []
-    if not by_year or not measures:
-        return None
-    measure = measures[0]
-    points = [(y, (v.get(measure) or {}).get("sum"))
-              for y, v in sorted(by_year.items())]
-    points = [(y, s) for y, s in points if s is not None]
+    if not measures:
+        return []
+    points = []
+    for year, values in sorted((analysis.get("by_year") or {}).items()):
+        group = values.get(measures[0]) or {}
+        total, count = group.get("sum"), group.get("count")
+        if total is None or not count or group.get("missing"):
+            continue
+        points.append((year, total if additive else total / count))
+    return points
+
+
+def _chart(analysis: dict[str, Any], title: str,
+           additive: bool = True) -> Optional[bytes]:
+    """PNG bar chart of :func:`year_series`, or None without data."""
+    points = year_series(analysis, additive)
     if not points:
         return None
+    if not additive:
+        title = f"{title} (rata-rata kabupaten/kota)"
     fig, ax = _figure()
     for patch in list(ax.patches):  # reuse the axes: clear() rebuilds ticks
         patch.remove()
@@ -382,13 +398,15 @@ def build(cycle: Cycle, version: int) -> dict[str, Any]:
             if code != "-" else "Lainnya",
             "datasets": [], "narrative": texts.get(code, "")})
         analyses = _analysis_for(pkg)
+        additive = tabledata.is_additive(
+            pkg.get("satuan"), pkg.get("ukuran"), pkg.get("title"))
         tables = []
         for f in files:
             analysis = analyses.get(f["resource"]["id"]) or {}
             if "error" in analysis or not analysis:
                 continue
             table = _pivot(f["path"], f["schema"], f["format"], analysis)
-            png = _chart(analysis, pkg["title"])
+            png = _chart(analysis, pkg["title"], additive)
             tables.append({
                 "name": f["resource"].get("name") or "",
                 "rows": analysis.get("rows"), "table": table,
