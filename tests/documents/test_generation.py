@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 import zipfile
 from typing import Any
@@ -197,6 +198,10 @@ def test_report_versions_content_narrative_approval_and_failure(
                      "Rekapitulasi Kepatuhan", "Lembar Persetujuan",
                      "Kepala Bidang Persandian dan Statistik"):
         assert expected in flat, expected
+    # Tables and figures are numbered through each chapter, never twice.
+    for kind in ("Tabel", "Gambar"):
+        numbers = re.findall(kind + r" (\d+\.\d+) ", flat)
+        assert numbers and len(numbers) == len(set(numbers)), (kind, numbers)
     html = open(current["files"]["html"], encoding="utf-8").read()
     assert "data:image/png;base64," in html  # the charts
     assert "Narasi khusus" in docx_text(current["files"]["docx"])
@@ -248,3 +253,17 @@ def test_report_year_series_sums_counts_and_averages_rates():
     png = report._chart(analysis, "Persentase Penduduk Miskin",
                         additive=False)
     assert png.startswith(b"\x89PNG")
+
+
+def test_tables_and_figures_numbered_through_the_chapter():
+    chapter = {"number": 4, "datasets": [
+        {"tables": [{"table": {"rows": []}, "chart": "png"}]},
+        {"tables": [{"table": {}, "chart": None},            # nothing shown
+                    {"table": {"rows": []}, "chart": None}]},
+        {"tables": [{"table": {"rows": []}, "chart": "png"}]}]}
+    report.number_tables(chapter)
+    tables = [t for ds in chapter["datasets"] for t in ds["tables"]]
+    assert [t.get("table_number") for t in tables] == [
+        "4.1", None, "4.2", "4.3"]
+    assert [t.get("figure_number") for t in tables] == [
+        "4.1", None, None, "4.2"]

@@ -426,6 +426,7 @@ def build(cycle: Cycle, version: int) -> dict[str, Any]:
             "definisi": pkg.get("definisi") or "", "tables": tables})
     for n, ch in enumerate(chapters_.values(), start=3):
         ch["number"] = n
+        number_tables(ch)
         if not ch["narrative"]:
             orgs = sorted({d["org"] for d in ch["datasets"]})
             ch["narrative"] = (
@@ -473,6 +474,20 @@ def build(cycle: Cycle, version: int) -> dict[str, Any]:
         "metadata_fields": compile_mod.METADATA_FIELDS,
         "conclusion_number": 3 + len(chapters_),
     }
+
+
+def number_tables(chapter: dict[str, Any]) -> None:
+    """Number the tables and the figures of a chapter through all its
+    datasets (Tabel 3.1, 3.2, ...; Gambar 3.1, ...)."""
+    table_no = figure_no = 0
+    for ds in chapter["datasets"]:
+        for t in ds["tables"]:
+            if t["table"]:
+                table_no += 1
+                t["table_number"] = f"{chapter['number']}.{table_no}"
+            if t["chart"]:
+                figure_no += 1
+                t["figure_number"] = f"{chapter['number']}.{figure_no}"
 
 
 def _pct(part: int, whole: int) -> str:
