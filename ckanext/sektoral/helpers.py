@@ -143,7 +143,7 @@ def _endpoint_exists(endpoint: str) -> bool:
 def humanize_entity_type(next_helper: Any, entity_type: str,
                          object_type: str, purpose: str) -> Optional[str]:
     """CKAN's wording of a dataset type. ``data-sektoral`` is the portal's
-    dataset (``ckan.default.package_type``): CKAN's own, translated
+    dataset (every "Add Dataset" opens its form): CKAN's own, translated
     dataset texts ("Tambah Dataset", "8 dataset ditemukan"), not ones
     built from the type name ("Add Data-sektoral", "Data-sektorals")."""
     if entity_type == "package" and object_type == "data-sektoral":
