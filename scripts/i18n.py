@@ -173,12 +173,11 @@ def core_messages(site_packages: Path) -> Catalog:
         if not message.id:
             continue
         theirs = ckan_id.get(message.id, message.context)
-        text = " ".join(theirs.string) if theirs is not None and \
-            isinstance(theirs.string, tuple) else (
-                theirs.string if theirs is not None else "")
         if (theirs is None or not translated(theirs)
                 or isinstance(message.id, tuple)
-                or CORE_REDONE.search(text)):
+                or CORE_REDONE.search(" ".join(theirs.string)
+                                      if isinstance(theirs.string, tuple)
+                                      else theirs.string)):
             needed.add(message.id, "", context=message.context,
                        locations=message.locations)
     return needed

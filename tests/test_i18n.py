@@ -7,6 +7,7 @@ extracted afresh from the installed CKAN and extensions.
 """
 from __future__ import annotations
 
+import functools
 import importlib.util
 import re
 import subprocess
@@ -21,6 +22,7 @@ I18N = ROOT / "ckanext" / "sektoral" / "i18n"
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdr]|%[sdr]|\{\w*\}")
 
 
+@functools.lru_cache(maxsize=None)
 def _script():
     spec = importlib.util.spec_from_file_location(
         "sektoral_i18n_script", ROOT / "scripts" / "i18n.py")
@@ -36,11 +38,11 @@ def _placeholder_problems(catalog) -> tuple[list, list]:
     for message in catalog:
         if not message.id:
             continue
-        strings = message.string if isinstance(message.string, tuple) \
-            else (message.string,)
-        if not all(strings) or "fuzzy" in message.flags:
+        if not _script().translated(message):
             missing.append(message.id)
             continue
+        strings = message.string if isinstance(message.string, tuple) \
+            else (message.string,)
         ids = message.id if isinstance(message.id, tuple) else (message.id,)
         wanted = sorted(PLACEHOLDER.findall(ids[-1]))
         if any(sorted(PLACEHOLDER.findall(s)) != wanted for s in strings):
