@@ -13,7 +13,7 @@ from ckan import model
 from ckan.types import Context, DataDict
 from ckanext.scheming.helpers import scheming_get_dataset_schema
 
-from ckanext.sektoral.logic import permissions, schema, service
+from ckanext.sektoral.logic import guards, permissions, schema, service
 from ckanext.sektoral.model import Cycle, Item, Transition, UserPosition
 from ckanext.sektoral.workflow import completeness
 from ckanext.sektoral.workflow.schedule import is_late
@@ -46,6 +46,9 @@ __all__: list[str] = [
     "sektoral_position_revoke",
     "sektoral_position_list",
     "package_update",
+    "bulk_update_public",
+    "bulk_update_private",
+    "bulk_update_delete",
 ]
 
 
@@ -716,23 +719,42 @@ def _position_dict(position: UserPosition, user: Any) -> dict[str, Any]:
 @tk.chained_action
 def package_update(next_action: Any, context: Context,
                    data_dict: DataDict) -> Any:
-    """Core ``package_update`` (and so ``package_patch``), guarded: an item
-    of a cycle becomes public only through ``sektoral_publish``; the
-    workflow status shown with a dataset is never stored as a field."""
+    """Core ``package_update`` (and so ``package_patch`` and
+    ``package_revise``), guarded: an item of a cycle becomes public only
+    through publication (enforced by the database, see
+    :mod:`ckanext.sektoral.logic.guards`), moves to another OPD only by
+    Walidata staff and never changes ``state`` here; the workflow status
+    shown with a dataset is never stored as a field."""
     from ckanext.sektoral.logic.hooks import STATUS_KEY
 
     data_dict.pop(STATUS_KEY, None)
-    if not context.get("sektoral_publication"):
-        from ckan import model
+    guards.normalise_booleans(data_dict)
+    pkg = model.Package.get(data_dict.get("id") or data_dict.get("name") or "")
+    item = service.get_item(pkg.id) if pkg is not None else None
+    if item is not None:
+        guards.check_item_update(context, pkg, data_dict)
+        owner_before = pkg.owner_org
+    with guards.visibility_guarded():
+        result = next_action(context, data_dict)
+    if item is not None and not context.get("defer_commit"):
+        after = model.Package.get(item.package_id)
+        if after is not None and after.owner_org != owner_before:
+            guards.sync_item_owner(item.package_id)
+    return result
 
-        pkg = model.Package.get(data_dict.get("id") or data_dict.get("name") or "")
-        item = service.get_item(pkg.id) if pkg is not None else None
-        # Only a private item can be made public here; a published item
-        # reopened for revision stays public while it is corrected.
-        if (item is not None and item.stage != Stage.PUBLISHED.value
-                and pkg.private
-                and not tk.asbool(data_dict.get("private", pkg.private))):
-            raise tk.ValidationError({"private": [tk._(
-                "An item of a cycle becomes public only when the Walidata "
-                "publishes it")]})
-    return next_action(context, data_dict)
+
+def _bulk_guard(name: str) -> Any:
+    @tk.chained_action
+    def action(next_action: Any, context: Context, data_dict: DataDict) -> Any:
+        guards.refuse_bulk_on_items(data_dict)
+        with guards.visibility_guarded("datasets"):
+            return next_action(context, data_dict)
+    action.__name__ = name
+    action.__doc__ = ("Core ``%s``, refused for items of a cycle (their "
+                      "visibility changes only through the workflow)." % name)
+    return action
+
+
+bulk_update_public = _bulk_guard("bulk_update_public")
+bulk_update_private = _bulk_guard("bulk_update_private")
+bulk_update_delete = _bulk_guard("bulk_update_delete")

@@ -28,6 +28,7 @@ __all__: list[str] = [
     "sektoral_position_list",
     "package_show",
     "package_update",
+    "package_delete",
 ] + ["sektoral_" + name for name in TRANSITIONS]
 
 
@@ -166,6 +167,26 @@ def package_update(next_auth: Any, context: Context,
             "again only if the Walidata returns it.") % {
                 "stage": tk._(Stage(item.stage).label)}}
     return next_auth(context, data_dict)
+
+
+@tk.chained_auth_function
+def package_delete(next_auth: Any, context: Context,
+                   data_dict: DataDict) -> AuthResult:
+    """Core rule, plus: an item of a cycle is deleted only by Walidata
+    staff, and only while it is planned (removed from the data list before
+    its request is sent); a published item is withdrawn with a public
+    notice (``sektoral_withdraw``), never deleted. OPD producers never
+    delete their items."""
+    pkg = _package(context, data_dict)
+    item = service.get_item(pkg.id) if pkg is not None else None
+    if item is None:
+        return next_auth(context, data_dict)
+    if (Stage(item.stage) == Stage.PLANNED
+            and permissions.is_walidata(context.get("user"), Position.STAF)):
+        return {"success": True}
+    return {"success": False, "msg": tk._(
+        "An item of a cycle is removed only by Walidata staff before its "
+        "request is sent; a published dataset is withdrawn with a notice.")}
 
 
 def _package(context: Context, data_dict: DataDict) -> Any:

@@ -1,0 +1,151 @@
+"""Guards around CKAN core actions that could change what the public sees.
+
+The promise: nobody makes an item of a cycle public but the publication
+step, and nobody moves, hides or deletes an item outside the workflow.
+Where it is enforced:
+
+* ``private``: in the database. A trigger on ``package`` (migration
+  ``b7d41f2a9c03``) refuses ``private`` true → false for an item whose
+  stage is not ``dipublikasikan``, whatever action or input spelling wrote
+  it (``"on"``, ``" 1 "``, ``package_revise``, ``bulk_update_public``...).
+  :func:`visibility_guarded` turns that refusal into a validation error
+  after rolling the transaction back, so nothing of the call is kept
+  (CKAN writes uploaded files after the flush that fails, and indexes
+  only at commit).
+* ``owner_org`` and ``state`` of an item: only Walidata staff may move an
+  item to another OPD (the data list's owner is theirs to fix); nobody
+  changes an item's ``state`` through ``package_update`` (deleting is
+  ``package_delete``, whose auth is chained in ``logic/auth.py``).
+* the ``bulk_update_*`` actions of the organization page: never on items
+  (publication, withdrawal and removal each have their logged step).
+
+Nothing here names a dataset that the caller could not read.
+"""
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import Any, Optional
+
+import sqlalchemy as sa
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+from ckan.types import Context, DataDict
+
+from ckanext.sektoral.logic import permissions
+from ckanext.sektoral.model import Item
+from ckanext.sektoral.workflow.stages import Position, Stage
+
+#: SQLSTATE raised by the ``sektoral_package_visibility_guard`` trigger.
+VISIBILITY_SQLSTATE = "SKT01"
+
+
+def is_visibility_violation(error: BaseException) -> bool:
+    orig = getattr(error, "orig", None)
+    return getattr(orig, "pgcode", None) == VISIBILITY_SQLSTATE
+
+
+def visibility_message() -> str:
+    return tk._("An item of a cycle becomes public only when the Walidata "
+                "publishes it")
+
+
+@contextlib.contextmanager
+def visibility_guarded(field: str = "private") -> Iterator[None]:
+    """Run a write; if the database refuses to make an unpublished item
+    public, roll everything back and raise a validation error."""
+    try:
+        yield
+    except sa.exc.DBAPIError as error:
+        if not is_visibility_violation(error):
+            raise
+        model.Session.rollback()
+        raise tk.ValidationError({field: [visibility_message()]}) from None
+
+
+def normalise_booleans(data_dict: DataDict) -> None:
+    """CKAN's ``boolean_validator`` calls ``.lower()`` on anything that is
+    not a bool: ``"private": 0`` from a JSON client was a 500. Give it the
+    text of such a value instead (then stored as CKAN stores any text)."""
+    value = data_dict.get("private")
+    if value is not None and not isinstance(value, (bool, str)):
+        data_dict["private"] = str(value)
+
+
+def _group_id(ref: Any) -> Optional[str]:
+    if not ref:
+        return None
+    group = model.Group.get(str(ref))
+    return group.id if group is not None else str(ref)
+
+
+def check_item_update(context: Context, pkg: model.Package,
+                      data_dict: DataDict) -> None:
+    """``package_update`` of an item: no move to another OPD except by
+    Walidata staff, no change of ``state``."""
+    if context.get("ignore_auth"):
+        return  # server code (publication, validation's status write-back)
+    user = context.get("user")
+    errors: dict[str, list[str]] = {}
+    if "owner_org" in data_dict:
+        target = _group_id(data_dict.get("owner_org"))
+        if target != pkg.owner_org and not (
+                permissions.is_sysadmin(user)
+                or permissions.is_walidata(user, Position.STAF)):
+            errors["owner_org"] = [tk._(
+                "Only Walidata staff may move an item of a cycle to "
+                "another OPD")]
+    state = data_dict.get("state")
+    if state is not None and str(state).strip() != pkg.state:
+        errors["state"] = [tk._(
+            "The state of an item of a cycle changes only through the "
+            "workflow")]
+    if errors:
+        raise tk.ValidationError(errors)
+
+
+def sync_item_owner(pkg_id: str) -> None:
+    """Keep ``sektoral_item.owner_org`` equal to the dataset's owner after
+    staff moved the item to another OPD."""
+    pkg = model.Package.get(pkg_id)
+    item = model.Session.get(Item, pkg_id)
+    if pkg is not None and item is not None and item.owner_org != pkg.owner_org:
+        item.owner_org = pkg.owner_org
+        model.Session.commit()
+
+
+def items_among(ids: list[str], org_id: Optional[str]) -> list[Item]:
+    """The items of a cycle among ``ids`` that belong to ``org_id`` (the
+    bulk actions only touch datasets of that organization)."""
+    if not ids:
+        return []
+    query = model.Session.query(Item).join(
+        model.Package, model.Package.id == Item.package_id).filter(
+        sa.or_(model.Package.id.in_(ids), model.Package.name.in_(ids)))
+    if org_id:
+        query = query.filter(model.Package.owner_org == _group_id(org_id))
+    return query.all()
+
+
+def refuse_bulk_on_items(data_dict: DataDict) -> None:
+    datasets = data_dict.get("datasets") or []
+    if isinstance(datasets, str):
+        datasets = [datasets]
+    found = items_among([str(d) for d in datasets], data_dict.get("org_id"))
+    if found:
+        raise tk.ValidationError({"datasets": [tk._(
+            "%(count)s of the selected datasets are items of a cycle: they "
+            "are published, withdrawn or removed only through the "
+            "workflow's steps") % {"count": len(found)}]})
+
+
+def is_unpublished_item(pkg: Optional[model.Package]) -> bool:
+    if pkg is None:
+        return False
+    item = model.Session.get(Item, pkg.id)
+    return item is not None and item.stage != Stage.PUBLISHED.value
+
+
+def is_item(pkg: Optional[model.Package]) -> bool:
+    return pkg is not None and model.Session.get(Item, pkg.id) is not None
