@@ -379,6 +379,11 @@ class PgSearchConnection:
             raise PgSearchError(
                 "org.apache.solr.search.SyntaxError: {}".format(error)) from None
         where = " AND ".join(conditions)
+        # The filter queries alone: CKAN puts every visibility rule there
+        # (permission labels, capacity, state, site). Facet values with
+        # ``mincount 0`` are enumerated from these documents only, never
+        # from the whole index (that listed unpublished titles).
+        domain = " AND ".join(conditions[1:]) or "TRUE"
         rank = compiler.rank_sql()
 
         fields = self._field_list(kwargs.get("fl"))
@@ -424,7 +429,8 @@ class PgSearchConnection:
                                               fields))
                 if page:
                     max_score = max(float(s) for _i, s in page)
-            facets = self._facets(conn, compiler, where, facet_fields, kwargs)
+            facets = self._facets(conn, compiler, where, domain,
+                                  facet_fields, kwargs)
             return {"total": total, "docs": docs, "facets": facets,
                     "max_score": max_score}
 
@@ -513,12 +519,13 @@ class PgSearchConnection:
         return limit, mincount, sort
 
     def _facets(self, conn: Connection, compiler: SqlCompiler, where: str,
-                fields: list[str], kwargs: dict[str, Any]
+                domain: str, fields: list[str], kwargs: dict[str, Any]
                 ) -> dict[str, list[Any]]:
         """Facet counts of all ``fields``. Fields with ``mincount >= 1``
         (CKAN's case) are counted together in one pass over the matching
-        documents; ``mincount 0`` needs every value of the index and is
-        counted per field (:meth:`_facet`)."""
+        documents; ``mincount 0`` also lists, with count 0, the values of
+        the documents that pass the filter queries (``domain``) but not
+        ``q``, and is counted per field (:meth:`_facet`)."""
         settings = {f: self._facet_settings(f, kwargs) for f in fields}
         together = [f for f in dict.fromkeys(fields) if settings[f][1] > 0]
         result: dict[str, list[Any]] = {}
@@ -554,12 +561,12 @@ class PgSearchConnection:
                 result[field] = [x for pair in values for x in pair]
         for field in fields:
             if field not in result:
-                result[field] = self._facet(conn, compiler, where, field,
-                                            kwargs)
+                result[field] = self._facet(conn, compiler, where, domain,
+                                            field, kwargs)
         return result
 
     def _facet(self, conn: Connection, compiler: SqlCompiler, where: str,
-               field: str, kwargs: dict[str, Any]) -> list[Any]:
+               domain: str, field: str, kwargs: dict[str, Any]) -> list[Any]:
         """Counts of the values of ``field`` in the matching documents, in
         Solr's flat ``[value, count, value, count...]`` shape."""
         limit, mincount, sort = self._facet_settings(field, kwargs)
@@ -575,17 +582,18 @@ class PgSearchConnection:
                 "GROUP BY x.v HAVING count(*) >= :_mincount ORDER BY {order}"
             )
         else:
-            # mincount 0: every value of the index, counted over the matches
+            # mincount 0: every value of the documents the filter queries
+            # let through (what the caller may see), counted over the matches
             statement = (
                 "SELECT x.v, count(*) FILTER (WHERE {where}) AS n "
                 "FROM {table} AS d "
                 "CROSS JOIN LATERAL (SELECT DISTINCT e.v FROM {el} AS e(v)) x "
-                "WHERE x.v IS NOT NULL AND x.v <> '' "
+                "WHERE ({domain}) AND x.v IS NOT NULL AND x.v <> '' "
                 "GROUP BY x.v HAVING count(*) FILTER (WHERE {where}) "
                 ">= :_mincount ORDER BY {order}"
             )
         statement = statement.format(table=TABLE, el=elements, where=where,
-                                     order=order)
+                                     domain=domain, order=order)
         params["_mincount"] = mincount
         if limit >= 0:
             statement += " LIMIT :_limit"
