@@ -49,6 +49,7 @@ __all__: list[str] = [
     "bulk_update_public",
     "bulk_update_private",
     "bulk_update_delete",
+    "member_list",
 ]
 
 
@@ -758,3 +759,16 @@ def _bulk_guard(name: str) -> Any:
 bulk_update_public = _bulk_guard("bulk_update_public")
 bulk_update_private = _bulk_guard("bulk_update_private")
 bulk_update_delete = _bulk_guard("bulk_update_delete")
+
+
+@tk.chained_action
+@tk.side_effect_free
+def member_list(next_action: Any, context: Context,
+                data_dict: DataDict) -> Any:
+    """Core ``member_list``, filtered: datasets the caller may not read
+    are left out, and users (with their roles) are listed only to those who
+    may see the organization's members (its members, the Walidata, the
+    Pembina, sysadmins)."""
+    members = next_action(context, data_dict)
+    return guards.filter_members(context, data_dict.get("id") or "", members)
+

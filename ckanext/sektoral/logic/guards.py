@@ -149,3 +149,70 @@ def is_unpublished_item(pkg: Optional[model.Package]) -> bool:
 
 def is_item(pkg: Optional[model.Package]) -> bool:
     return pkg is not None and model.Session.get(Item, pkg.id) is not None
+
+
+# -- membership reads ---------------------------------------------------------
+
+def may_see_members(user: Optional[str], group_id: str) -> bool:
+    """Who may see the users of an organization and their roles: its own
+    members, the Walidata and the Pembina, sysadmins. The public and other
+    OPD may not (``ckan.auth.public_user_details = false`` is the portal's
+    promise; CKAN's ``member_list`` and ``organization_show`` with
+    ``include_users`` ignored it)."""
+    if not user:
+        return False
+    if permissions.may_read_all_items(user):
+        return True
+    obj = permissions.user_object(user)
+    if obj is None:
+        return False
+    return model.Session.query(model.Member.id).filter(
+        model.Member.group_id == group_id, model.Member.table_name == "user",
+        model.Member.table_id == obj.id, model.Member.state == "active"
+    ).first() is not None
+
+
+def readable_package_ids(context: Context, ids: list[str]) -> set[str]:
+    """The ids among ``ids`` whose dataset the caller may ``package_show``
+    (public active datasets without a check; private ones one by one)."""
+    if not ids:
+        return set()
+    rows = model.Session.query(model.Package.id, model.Package.private,
+                               model.Package.state).filter(
+        model.Package.id.in_(ids)).all()
+    readable = set()
+    for pkg_id, private, state in rows:
+        if not private and state == "active":
+            readable.add(pkg_id)
+            continue
+        try:
+            tk.check_access("package_show", {
+                "user": context.get("user"), "model": model,
+                "auth_user_obj": context.get("auth_user_obj")}, {"id": pkg_id})
+        except tk.NotAuthorized:
+            continue
+        readable.add(pkg_id)
+    return readable
+
+
+def filter_members(context: Context, group_ref: str,
+                   members: list[Any]) -> list[Any]:
+    """``member_list`` rows the caller may see: packages it may read, users
+    only if it may see the members."""
+    group = model.Group.get(group_ref)
+    if group is None:
+        return members
+    if context.get("ignore_auth"):
+        return members
+    show_users = may_see_members(context.get("user"), group.id)
+    package_ids = [m[0] for m in members if m[1] == "package"]
+    readable = readable_package_ids(context, package_ids)
+    kept = []
+    for member in members:
+        kind = member[1]
+        if kind == "package" and member[0] not in readable:
+            continue
+        if kind == "user" and not show_users:
+            continue
+        kept.append(member)
+    return kept
