@@ -69,3 +69,15 @@ def calendar() -> WorkingCalendar:
         extra_holidays=_dates("ckanext.sektoral.calendar.extra_holidays"),
         extra_working_days=_dates("ckanext.sektoral.calendar.extra_working_days"),
     )
+
+
+def require_secret_key(config_: "dict[str, object]") -> None:
+    """Refuse to run without a ``SECRET_KEY``: it signs every session and
+    CSRF token (anyone who knows it can forge a login). ``demo.ini`` leaves
+    it empty on purpose; ``make demo`` and ``ckan generate config`` give
+    each installation its own."""
+    if not str(config_.get("SECRET_KEY") or "").strip():
+        raise RuntimeError(
+            "SECRET_KEY is not set. Use the ini file that `make demo` "
+            "generates (.demo/demo.ini), or give this installation its own "
+            "secret (`ckan generate config` writes one).")

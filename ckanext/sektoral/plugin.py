@@ -9,6 +9,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
+from ckanext.sektoral import config as sektoral_config
 from ckanext.sektoral import views
 from ckanext.sektoral.compat import validation as validation_compat
 from ckanext.sektoral.logic import hooks
@@ -73,6 +74,7 @@ class SektoralPlugin(DefaultTranslation, p.SingletonPlugin):
     # IConfigurer
 
     def update_config(self, config_):
+        sektoral_config.require_secret_key(config_)
         tk.add_template_directory(config_, "templates")
         tk.add_resource("assets", "sektoral")
 

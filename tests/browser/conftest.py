@@ -63,13 +63,16 @@ def live_portal(tmp_path_factory):
         [str(ROOT / "scripts" / "ensure-services.sh"), BROWSER_DB],
         env=env, check=True,
     )
+    demo = ROOT / "scripts" / "demo.sh"
+    # the installation's ini, with secrets generated for this run
+    ini = subprocess.run(["bash", str(demo), "ini"], env=env, check=True,
+                         capture_output=True, text=True).stdout.strip()
     clean_env = dict(env, CKAN_SQLALCHEMY_URL=env["SEKTORAL_DB_URL"])
     subprocess.run(
-        [pathlib.Path(sys.executable).with_name("ckan"), "-c",
-         str(ROOT / "demo.ini"), "db", "clean", "--yes"],
+        [pathlib.Path(sys.executable).with_name("ckan"), "-c", ini,
+         "db", "clean", "--yes"],
         env=clean_env, check=True, capture_output=True,
     )
-    demo = ROOT / "scripts" / "demo.sh"
     result = subprocess.run(
         ["bash", str(demo)], env=env, capture_output=True, text=True
     )
@@ -81,6 +84,7 @@ def live_portal(tmp_path_factory):
             "password": DEMO_PASSWORD,
             "demo_output": result.stdout + result.stderr,
             "run_dir": run_dir,
+            "ini": ini,
         }
     finally:
         subprocess.run(["bash", str(demo), "stop"], env=env,

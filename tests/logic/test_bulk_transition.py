@@ -62,8 +62,8 @@ def test_who_may_and_may_not_bulk(people):  # noqa: F811
 def test_nothing_waiting_is_an_error_naming_ids(people):  # noqa: F811
     api, org = people
     _items(api["staf"], org, 1)
-    error = api["staf"].error("sektoral_bulk_transition", 409,
-                              transition="accept", cycle="2026-S1")
+    error = api["kasie"].error("sektoral_bulk_transition", 409,
+                               transition="accept", cycle="2026-S1")
     assert "ids" in error
     error = api["staf"].error("sektoral_bulk_transition", 409,
                               transition="explode", cycle="2026-S1")

@@ -8,6 +8,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import sqlalchemy as sa
+
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import Context, DataDict
@@ -573,7 +575,9 @@ def sektoral_bulk_transition(context: Context,
         ckanapi action sektoral_bulk_transition transition=accept \\
             ids='["dataset-a","dataset-b"]'
     """
+    tk.check_access("sektoral_bulk_transition", context, data_dict)
     name = data_dict["transition"]
+    user = context.get("user")
     ids = list(data_dict.get("ids") or [])
     cycle_ref = data_dict.get("cycle")
     cycle = None
@@ -583,17 +587,33 @@ def sektoral_bulk_transition(context: Context,
         sources = [s.value for s in service.transition_sources(name)]
         if data_dict.get("stage"):
             sources = [s for s in sources if s == data_dict["stage"]]
-        ids = [pid for (pid,) in model.Session.query(Item.package_id).filter(
-            Item.cycle_id == cycle.id, Item.stage.in_(sources)).order_by(
-            Item.package_id)]
+        query = model.Session.query(Item.package_id).join(
+            model.Package, model.Package.id == Item.package_id).filter(
+            Item.cycle_id == cycle.id, Item.stage.in_(sources),
+            model.Package.state == "active")
+        if name == "submit" and not permissions.is_sysadmin(user):
+            # a producer submits its own OPD's items, never looks at others'
+            query = query.filter(model.Package.owner_org.in_(
+                permissions.producer_orgs(user) or [""]))
+        ids = [pid for (pid,) in query.order_by(Item.package_id)]
     if not ids:
         raise tk.ValidationError({"ids": [tk._(
             "No dataset waits for this step")]})
-    for package_id in ids:
+    # every named dataset must be one the caller may read: the others
+    # answer as if they did not exist (no id, no title, no stage)
+    readable = guards.readable_package_ids(context, _package_ids(ids))
+    resolved = []
+    for ref in ids:
+        pkg = model.Package.get(ref)
+        if pkg is None or pkg.id not in readable:
+            raise tk.ObjectNotFound(tk._("Dataset not found"))
+        resolved.append(pkg)
+    for pkg in resolved:
         try:
-            tk.check_access("sektoral_" + name, context, {"id": package_id})
+            tk.check_access("sektoral_" + name, context, {"id": pkg.id})
         except tk.NotAuthorized as err:
-            raise tk.NotAuthorized("%s: %s" % (package_id, err))
+            raise tk.NotAuthorized("%s: %s" % (pkg.title or pkg.name, err))
+    ids = [pkg.id for pkg in resolved]
     try:
         results = service.transition_many(
             context, name, [(pid, None) for pid in ids],
@@ -607,6 +627,13 @@ def sektoral_bulk_transition(context: Context,
     if cycle is not None and name == "approve":
         service.approve_report(cycle.id, context.get("user"))
     return {"count": len(results), "results": results}
+
+
+def _package_ids(refs: list[str]) -> list[str]:
+    """Ids of the datasets named by id or name (unknown ones left out)."""
+    rows = model.Session.query(model.Package.id).filter(
+        sa.or_(model.Package.id.in_(refs), model.Package.name.in_(refs)))
+    return [pid for (pid,) in rows]
 
 
 @tk.validate_action_data(schema.sektoral_id_schema)

@@ -118,13 +118,34 @@ for _name in TRANSITIONS:
 
 
 def sektoral_bulk_transition(context: Context, data_dict: DataDict) -> AuthResult:
-    """Logged-in users; the action then checks the single-item auth of
-    the step for every dataset (one refusal refuses the batch)."""
+    """Whoever holds the position the step needs (for ``submit``: a
+    producer of some OPD), decided before any dataset or cycle is read; the
+    action then checks the single-item auth of the step for every dataset
+    (one refusal refuses the batch)."""
+    from ckanext.sektoral import config as sk_config
+    from ckanext.sektoral.workflow import stages
+
     user = context.get("user")
-    return _result(bool(user) and (permissions.is_sysadmin(user)
-                                   or bool(permissions.positions_of(user))
-                                   or permissions.is_some_producer(user)),
-                   tk._("You may not do this at the dataset's current stage"))
+    chain = sk_config.approval_chain()
+    name = str((data_dict or {}).get("transition") or "")
+    table = stages.transitions(chain)
+    if not user or permissions.user_object(user) is None:
+        return _result(False, tk._("You must be logged in"))
+    if permissions.is_sysadmin(user):
+        return {"success": True}
+    if name not in table:
+        # the schema names the unknown transition; nobody holds it
+        return _result(False, tk._("Unknown transition: %(name)s")
+                       % {"name": name})
+    transition = table[name]
+    actor = stages.Actor(name=user, positions=permissions.positions_of(user),
+                         producer=permissions.is_some_producer(user))
+    if stages.may_ever(actor, transition, chain):
+        return {"success": True}
+    stage = sorted(transition.sources, key=list(Stage).index)[0]
+    return _result(False, tk._("Only %(who)s may %(action)s.") % {
+        "who": stages.who_may(transition, stage, chain, tk._),
+        "action": tk._(transition.label)})
 
 
 @tk.chained_auth_function

@@ -181,8 +181,14 @@ def readable_package_ids(context: Context, ids: list[str]) -> set[str]:
                                model.Package.state).filter(
         model.Package.id.in_(ids)).all()
     readable = set()
+    reads_items = permissions.may_read_all_items(context.get("user"))
+    items = set()
+    if reads_items:
+        items = {pid for (pid,) in model.Session.query(Item.package_id).filter(
+            Item.package_id.in_([r[0] for r in rows]))}
     for pkg_id, private, state in rows:
-        if not private and state == "active":
+        if (not private and state == "active") or (
+                pkg_id in items and state != "deleted"):
             readable.add(pkg_id)
             continue
         try:

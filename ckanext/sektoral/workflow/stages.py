@@ -264,6 +264,14 @@ def actor_may(actor: Actor, transition: Transition, stage: Stage,
     return actor.holds(Position(needed))
 
 
+def may_ever(actor: Actor, transition: Transition,
+             chain: ApprovalChain = ApprovalChain()) -> bool:
+    """Whether the actor holds what ``transition`` needs at one of its
+    source stages at least (the coarse check before any dataset is read)."""
+    return any(actor_may(actor, transition, stage, chain)
+               for stage in transition.sources)
+
+
 def who_may(transition: Transition, stage: Stage,
             chain: ApprovalChain = ApprovalChain(),
             translate: Translate = _identity) -> str:
