@@ -45,6 +45,19 @@ def canonical_schema(schema: dict[str, Any]) -> dict[str, Any]:
     """The schema of the canonical CSV: same fields and constraints,
     default number format."""
     out = json.loads(json.dumps(schema))
+    # a column name that a spreadsheet would run (only in data older than
+    # the upload check) is neutralised here and in the CSV header alike
+    renamed = {}
+    for field in out.get("fields", []):
+        if isinstance(field.get("name"), str):
+            safe = neutralise(field["name"])
+            if safe != field["name"]:
+                renamed[field["name"]] = field["name"] = safe
+    if renamed and "primaryKey" in out:
+        keys = out["primaryKey"]
+        out["primaryKey"] = ([renamed.get(k, k) for k in keys]
+                             if isinstance(keys, list) else
+                             renamed.get(keys, keys))
     for field in out.get("fields", []):
         for key in ("decimalChar", "groupChar", "bareNumber", "format"):
             if key == "format" and field.get("type") not in ("number",
@@ -148,7 +161,7 @@ def gather(cycle_id: str) -> list[dict[str, Any]]:
 def _csv_bytes(header: list[str], rows: Iterator[list[str]]) -> bytes:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(header)
+    writer.writerow([neutralise(h) for h in header])
     for row in rows:
         writer.writerow([neutralise(c) for c in row])
     return buf.getvalue().encode("utf-8")
@@ -239,7 +252,7 @@ def combined_xlsx(cycle: Any, datasets: list[dict[str, Any]]) -> bytes:
     for title, ds, f in sheets:
         ws = wb.create_sheet(title)
         names, rows = read_table(f["path"], f["schema"], f["format"])
-        ws.append(names)
+        ws.append([neutralise(n) for n in names])
         for values, cells in rows:
             out = []
             for n in names:

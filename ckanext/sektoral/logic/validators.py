@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
 
+from ckanext.sektoral.workflow.cells import is_formula_like
 from ckanext.sektoral import codes
 from ckanext.sektoral import config as sektoral_config
 
@@ -316,6 +317,12 @@ def table_schema_errors(descriptor: Any) -> list[str]:
                     number=number))
             continue
         name = field["name"]
+        if is_formula_like(name):
+            problems.append(
+                tk._('Column {number} ("{name}"): a column name must not '
+                     'start with = + - @ or a tab (a spreadsheet would run '
+                     'it as a formula)').format(number=number, name=name))
+            continue
         if name in seen:
             problems.append(
                 tk._('Column {number} ("{name}"): the name is used twice'

@@ -44,6 +44,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Optional, Union
 
+from ckanext.sektoral.workflow.cells import is_formula_like
+
 from ckanext.sektoral import codes, tables
 
 from .stages import N_
@@ -133,6 +135,12 @@ MSG_UNKNOWN_TEMPLATE = N_(
     "%(options)s")
 MSG_DUPLICATE = N_(
     "Duplicate of row %(row)s (same OPD and title)")
+MSG_FORMULA = N_(
+    "%(column)s starts with \"%(start)s\", which a spreadsheet reads as a "
+    "formula: remove that character or write the text differently")
+
+#: Free-text columns whose text reaches letters, reports and exports.
+FREE_TEXT_COLUMNS = ("judul", "satuan", "catatan")
 
 
 # ---------------------------------------------------------------------------
@@ -947,6 +955,10 @@ class _RowValidator:
                 continue
             values[col.key] = self._value(col, text, error)
 
+        for key in FREE_TEXT_COLUMNS:
+            text = values.get(key)
+            if text and is_formula_like(text):
+                error(key, MSG_FORMULA, start=text.lstrip(" \n")[:1] or text[:1])
         self._check_length(values, "judul", self.max_title_length, error)
         self._check_length(values, "satuan", MAX_SATUAN_LENGTH, error)
         self._check_length(values, "catatan", MAX_CATATAN_LENGTH, error)
