@@ -10,7 +10,12 @@ enabled plugins need exists after the reset: the migrations of
 """
 from __future__ import annotations
 
-from typing import Callable, Iterator
+import os
+import pathlib
+import socket
+import subprocess
+import sys
+from typing import Any, Callable, Iterator
 
 import pytest
 
@@ -59,3 +64,68 @@ def clean_index(with_plugins: None, reset_index: Callable[[], None]) -> None:
     """Empty search index; loads the plugins first, or ``clear_all`` would
     talk to Solr (CKAN's pytest plugin unloads them between tests)."""
     reset_index()
+
+
+# -- the live portal (browser tests, the leak matrix of tests/security) ----
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+DEMO_PASSWORD = "Browser-Test-2026"
+# Overridable so that two runs on one machine do not share a database.
+BROWSER_DB = os.environ.get("SEKTORAL_BROWSER_DB", "ckan_test_browser")
+BROWSER_REDIS = os.environ.get("SEKTORAL_BROWSER_REDIS",
+                               "redis://127.0.0.1:6379/2")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_portal(tmp_path_factory: Any) -> Iterator[dict[str, Any]]:
+    """Run ``scripts/demo.sh`` on a fresh database; yield its base URL."""
+    port = _free_port()
+    run_dir = tmp_path_factory.mktemp("live-portal")
+    env = dict(
+        os.environ,
+        SEKTORAL_DB_URL=f"postgresql://ckan_default:pass@127.0.0.1/{BROWSER_DB}",
+        SEKTORAL_REDIS_URL=BROWSER_REDIS,
+        SEKTORAL_PORT=str(port),
+        SEKTORAL_DEMO_DIR=str(run_dir),
+        SEKTORAL_DEMO_PASSWORD=DEMO_PASSWORD,
+        VENV=str(pathlib.Path(sys.executable).parents[1]),
+    )
+    # Start from an empty database every session.
+    subprocess.run(
+        [str(ROOT / "scripts" / "ensure-services.sh"), BROWSER_DB],
+        env=env, check=True,
+    )
+    demo = ROOT / "scripts" / "demo.sh"
+    # the installation's ini, with secrets generated for this run
+    ini = subprocess.run(["bash", str(demo), "ini"], env=env, check=True,
+                         capture_output=True, text=True).stdout.strip()
+    clean_env = dict(env, CKAN_SQLALCHEMY_URL=env["SEKTORAL_DB_URL"])
+    subprocess.run(
+        [pathlib.Path(sys.executable).with_name("ckan"), "-c", ini,
+         "db", "clean", "--yes"],
+        env=clean_env, check=True, capture_output=True,
+    )
+    result = subprocess.run(
+        ["bash", str(demo)], env=env, capture_output=True, text=True
+    )
+    if result.returncode != 0:
+        pytest.fail("make demo failed:\n" + result.stdout + result.stderr)
+    try:
+        yield {
+            "url": f"http://127.0.0.1:{port}",
+            "password": DEMO_PASSWORD,
+            "demo_output": result.stdout + result.stderr,
+            "run_dir": run_dir,
+            "ini": ini,
+            # the environment of the portal's commands (``ckan -c ini ...``)
+            "env": clean_env,
+        }
+    finally:
+        subprocess.run(["bash", str(demo), "stop"], env=env,
+                       capture_output=True)

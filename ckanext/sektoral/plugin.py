@@ -44,7 +44,13 @@ def _collect(module_names: Iterable[str]) -> dict[str, Any]:
 
 
 def _actions() -> dict[str, Any]:
-    return _collect(f"{area}.action" for area in AREAS)
+    from ckanext.sektoral.logic import existence
+
+    found = _collect(f"{area}.action" for area in AREAS)
+    # datasets the caller may not read answer as missing, in every action
+    # that takes one (logic/existence.py)
+    found.update(existence.core_actions(found))
+    return found
 
 
 def _auth_functions() -> dict[str, Any]:
@@ -70,6 +76,7 @@ class SektoralPlugin(DefaultTranslation, p.SingletonPlugin):
     p.implements(p.IPermissionLabels)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IResourceController, inherit=True)
+    p.implements(p.IMiddleware, inherit=True)
 
     # IConfigurer
 
@@ -77,6 +84,15 @@ class SektoralPlugin(DefaultTranslation, p.SingletonPlugin):
         sektoral_config.require_secret_key(config_)
         tk.add_template_directory(config_, "templates")
         tk.add_resource("assets", "sektoral")
+
+    # IMiddleware
+
+    def make_middleware(self, app, config_):
+        if hasattr(app, "register_error_handler"):  # the Flask app
+            from ckanext.sektoral.views.common import register_error_handlers
+
+            register_error_handlers(app)
+        return app
 
     # IBlueprint
 

@@ -1,6 +1,6 @@
-"""Browser-test fixtures: a live portal started by ``scripts/demo.sh``
-(the same script as ``make demo``) on its own database and port, and a
-headless Debian Chromium driven by Playwright.
+"""Browser-test fixtures: a headless Debian Chromium driven by Playwright,
+against the live portal of ``tests/conftest.py`` (``live_portal``: started
+by ``scripts/demo.sh``, the same script as ``make demo``).
 
 Playwright never downloads a browser here: it drives ``/usr/bin/chromium``
 (installed by ``scripts/ensure-chromium.sh``).
@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import os
 import pathlib
-import socket
-import subprocess
-import sys
 
 import pytest
 
@@ -22,17 +19,6 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update",
     "--disable-sync", "--no-first-run", "--disable-quic",
 ]
-DEMO_PASSWORD = "Browser-Test-2026"
-# Overridable so that two runs on one machine do not share a database.
-BROWSER_DB = os.environ.get("SEKTORAL_BROWSER_DB", "ckan_test_browser")
-BROWSER_REDIS = os.environ.get("SEKTORAL_BROWSER_REDIS",
-                               "redis://127.0.0.1:6379/2")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -42,53 +28,6 @@ def artifacts_dir() -> pathlib.Path:
     ) / "browser"
     path.mkdir(parents=True, exist_ok=True)
     return path
-
-
-@pytest.fixture(scope="session")
-def live_portal(tmp_path_factory):
-    """Run ``scripts/demo.sh`` on a fresh database; yield its base URL."""
-    port = _free_port()
-    run_dir = tmp_path_factory.mktemp("live-portal")
-    env = dict(
-        os.environ,
-        SEKTORAL_DB_URL=f"postgresql://ckan_default:pass@127.0.0.1/{BROWSER_DB}",
-        SEKTORAL_REDIS_URL=BROWSER_REDIS,
-        SEKTORAL_PORT=str(port),
-        SEKTORAL_DEMO_DIR=str(run_dir),
-        SEKTORAL_DEMO_PASSWORD=DEMO_PASSWORD,
-        VENV=str(pathlib.Path(sys.executable).parents[1]),
-    )
-    # Start from an empty database every session.
-    subprocess.run(
-        [str(ROOT / "scripts" / "ensure-services.sh"), BROWSER_DB],
-        env=env, check=True,
-    )
-    demo = ROOT / "scripts" / "demo.sh"
-    # the installation's ini, with secrets generated for this run
-    ini = subprocess.run(["bash", str(demo), "ini"], env=env, check=True,
-                         capture_output=True, text=True).stdout.strip()
-    clean_env = dict(env, CKAN_SQLALCHEMY_URL=env["SEKTORAL_DB_URL"])
-    subprocess.run(
-        [pathlib.Path(sys.executable).with_name("ckan"), "-c", ini,
-         "db", "clean", "--yes"],
-        env=clean_env, check=True, capture_output=True,
-    )
-    result = subprocess.run(
-        ["bash", str(demo)], env=env, capture_output=True, text=True
-    )
-    if result.returncode != 0:
-        pytest.fail("make demo failed:\n" + result.stdout + result.stderr)
-    try:
-        yield {
-            "url": f"http://127.0.0.1:{port}",
-            "password": DEMO_PASSWORD,
-            "demo_output": result.stdout + result.stderr,
-            "run_dir": run_dir,
-            "ini": ini,
-        }
-    finally:
-        subprocess.run(["bash", str(demo), "stop"], env=env,
-                       capture_output=True)
 
 
 @pytest.fixture(scope="session")

@@ -50,7 +50,8 @@ def test_chart_data_of_a_published_dataset(seeded):
 
 def test_chart_data_of_unpublished_items_is_not_public(seeded):
     for user in (None, seeded["users"]["opd_b"]):
-        with pytest.raises(tk.NotAuthorized):
+        # answered as a dataset that does not exist (no existence oracle)
+        with pytest.raises(tk.ObjectNotFound):
             if user is None:
                 _anon("sektoral_chart_data", id=seeded["items"]["A2"])
             else:

@@ -45,9 +45,10 @@ EXPECTED: dict[str, set[str]] = {
     "package_update": {"own_opd", "staf", "sysadmin"},
     # a planned item may be removed from the data list by staff only
     "package_delete": {"staf", "sysadmin"},
-    # coarse gate only: every dataset is then checked with the step's own
-    # auth (tests/logic/test_bulk_transition.py)
-    "sektoral_bulk_transition": LOGGED_IN,
+    # decided from the step alone ("request" here) before any dataset is
+    # read; every dataset is then checked with the step's own auth
+    # (tests/logic/test_bulk_transition.py, tests/security/test_bulk_oracle.py)
+    "sektoral_bulk_transition": {"staf", "sysadmin"},
 }
 
 
@@ -56,7 +57,8 @@ def test_matrix_covers_every_action():
 
     # chained core actions: tests/security
     core = {"package_update", "bulk_update_public", "bulk_update_private",
-            "bulk_update_delete"}
+            "bulk_update_delete", "member_list", "package_delete",
+            "package_owner_org_update"}
     assert set(action.__all__) - core <= set(EXPECTED)
     assert {"sektoral_" + t for t in TRANSITIONS} <= set(EXPECTED)
 

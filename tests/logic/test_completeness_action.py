@@ -219,7 +219,7 @@ def test_data_resource_without_schema_and_other_files(user, dataset, storage):
 def test_auth_follows_package_show(user, org):
     private = sektoral_dataset(user, org, private=True)
     stranger = factories.User()
-    with pytest.raises(tk.NotAuthorized):
+    with pytest.raises(tk.ObjectNotFound):  # answered as missing
         completeness(stranger, private["id"])
     assert completeness(user, private["id"])["id"] == private["id"]
     public = sektoral_dataset(user, org, private=False)

@@ -24,6 +24,8 @@ from ckanext.sektoral.workflow.stages import Stage
 log = logging.getLogger(__name__)
 
 __all__: list[str] = [
+    "package_delete",
+    "package_owner_org_update",
     "sektoral_completeness",
     "sektoral_cycle_create",
     "sektoral_cycle_update",
@@ -768,6 +770,30 @@ def package_update(next_action: Any, context: Context,
         after = model.Package.get(item.package_id)
         if after is not None and after.owner_org != owner_before:
             guards.sync_item_owner(item.package_id)
+    return result
+
+
+@tk.chained_action
+def package_delete(next_action: Any, context: Context,
+                   data_dict: DataDict) -> Any:
+    """Core ``package_delete``; an item of a cycle is deleted only while it
+    is planned, by anyone (sysadmins too, who pass every auth function):
+    afterwards it leaves the cycle through the workflow (a return, a
+    withdrawal with its public notice)."""
+    guards.check_item_delete(context, data_dict)
+    return next_action(context, data_dict)
+
+
+@tk.chained_action
+def package_owner_org_update(next_action: Any, context: Context,
+                             data_dict: DataDict) -> Any:
+    """Core ``package_owner_org_update``; the cycle's record of an item
+    follows the move to another OPD (who may move it: core's rule, the
+    editors of both organizations: Walidata staff and sysadmins)."""
+    result = next_action(context, data_dict)
+    pkg = model.Package.get(str(data_dict.get("id") or ""))
+    if pkg is not None and service.get_item(pkg.id) is not None:
+        guards.sync_item_owner(pkg.id)
     return result
 
 

@@ -105,6 +105,20 @@ def check_item_update(context: Context, pkg: model.Package,
         raise tk.ValidationError(errors)
 
 
+def check_item_delete(context: Context, data_dict: DataDict) -> None:
+    """``package_delete`` of an item that is no longer planned: refused,
+    whoever calls (server code with ``ignore_auth`` excepted)."""
+    if context.get("ignore_auth"):
+        return
+    pkg = model.Package.get(str((data_dict or {}).get("id") or ""))
+    item = model.Session.get(Item, pkg.id) if pkg is not None else None
+    if item is None or item.stage == Stage.PLANNED.value:
+        return
+    raise tk.ValidationError({"id": [tk._(
+        "An item of a cycle is removed only by Walidata staff before its "
+        "request is sent; a published dataset is withdrawn with a notice.")]})
+
+
 def sync_item_owner(pkg_id: str) -> None:
     """Keep ``sektoral_item.owner_org`` equal to the dataset's owner after
     staff moved the item to another OPD."""

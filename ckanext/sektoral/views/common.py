@@ -27,3 +27,33 @@ def may(auth: str, data: Optional[dict[str, Any]] = None) -> bool:
         return True
     except tk.NotAuthorized:
         return False
+
+
+def register_error_handlers(app: Any) -> None:
+    """A page whose code lets an action's ``ObjectNotFound``,
+    ``NotAuthorized`` or ``ValidationError`` escape answers 404, 403 or
+    400, not 500.
+
+    Some core pages do (``/dataset/changes_multiple`` without its
+    parameters, or with an activity the caller may not read or that does
+    not exist); with the datasets a
+    caller may not read answering as missing (``logic/existence.py``) the
+    404 is also what they would answer for an id that exists nowhere.
+    """
+    from werkzeug import exceptions
+
+    def not_found(error: Exception) -> Any:
+        return app.handle_http_exception(
+            exceptions.NotFound(tk._("Not found")))
+
+    def not_authorized(error: Exception) -> Any:
+        return app.handle_http_exception(exceptions.Forbidden(
+            tk._("You are not allowed to see this page.")))
+
+    def bad_request(error: Exception) -> Any:
+        return app.handle_http_exception(exceptions.BadRequest(
+            tk._("Bad request")))
+
+    app.register_error_handler(tk.ValidationError, bad_request)
+    app.register_error_handler(tk.ObjectNotFound, not_found)
+    app.register_error_handler(tk.NotAuthorized, not_authorized)
