@@ -135,7 +135,9 @@ def test_csv_download(seeded, app):
     assert response.headers["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     assert rows[0][4] == "nilai" and len(rows) == 5
-    assert rows[1][4] == "1.234,5" and rows[4][4] == "..."
+    # the canonical CSV: decimal point, no grouping, whatever the OPD wrote
+    assert rows[1][4] == "1234.5" and rows[3][4] == "2000"
+    assert rows[4][4] == "..."
 
 
 def test_xlsx_download(seeded, app):
