@@ -23,6 +23,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.sektoral.insight import dcat, exports, tabledata
 from ckanext.sektoral.insight.helpers import DOWNLOADS, jsonld_document
+from ckanext.sektoral.workflow import symbols as bps
 
 blueprint = Blueprint("sektoral_public", __name__)
 
@@ -120,9 +121,7 @@ def _metadata_rows(pkg: dict[str, Any]) -> list[tuple[str, str]]:
         (tk._("Licence"), pkg.get("license_title") or ""),
         (tk._("Source"), tk.url_for("dataset.read", id=pkg["name"],
                                     _external=True)),
-        (tk._("Missing values"), tk._(
-            "The BPS symbols (..., -, NA, x) mean that no value is "
-            "available; they are not zero.")),
+        (tk._("Missing values"), tk._(bps.LEGEND)),
     ]
     return [(k, str(v)) for k, v in rows if v]
 

@@ -24,6 +24,8 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable, Optional
 
+from ckanext.sektoral.workflow.stages import N_
+
 NIHIL = "nihil"
 NOT_AVAILABLE = "not_available"
 CONFIDENTIAL = "confidential"
@@ -67,10 +69,10 @@ LEGEND_ID = ("Simbol BPS: - = nihil (dihitung 0); ... dan NA = data tidak "
              "ditandai tidak lengkap.")
 
 #: English msgid of the same legend (translated in the web interface).
-LEGEND = ("BPS symbols: - = nil (counted as 0); ... and NA = not "
-          "available; x = confidential. Values not available and "
-          "confidential values are not added up; a total without them is "
-          "marked incomplete.")
+LEGEND = N_("BPS symbols: - = nil (counted as 0); ... and NA = not "
+            "available; x = confidential. Values not available and "
+            "confidential values are not added up; a total without them "
+            "is marked incomplete.")
 
 
 def symbol(cell: Any) -> Optional[str]:
@@ -141,12 +143,13 @@ class Tally:
     as 0, the other symbols (and empty cells) are left out and make the
     result incomplete."""
 
-    __slots__ = ("total", "count", "gaps")
+    __slots__ = ("total", "count", "gaps", "nihil")
 
     def __init__(self) -> None:
         self.total = Decimal(0)
         self.count = 0
         self.gaps = 0
+        self.nihil = 0
 
     def add(self, parsed: Any, cell: Any = None) -> None:
         number = value(parsed, cell)
@@ -155,6 +158,8 @@ class Tally:
         else:
             self.total += number
             self.count += 1
+            if parsed is None:
+                self.nihil += 1
 
     def add_number(self, number: Optional[Decimal]) -> None:
         """Add a value already turned into a number (None: a gap)."""
@@ -168,6 +173,13 @@ class Tally:
         self.total += other.total
         self.count += other.count
         self.gaps += other.gaps
+        self.nihil += other.nihil
+
+    @property
+    def only_nihil(self) -> bool:
+        """Every cell was nihil: shown as ``-``, not as 0."""
+        return bool(self.count) and self.nihil == self.count and \
+            not self.gaps
 
     @property
     def complete(self) -> bool:
