@@ -323,12 +323,15 @@ def test_withdrawal_keeps_a_public_notice(published, app):
     page = app.get("/dataset/" + shown["name"]).get_data(as_text=True)
     assert "Sumber data dicabut oleh OPD" in page
     assert "sektoral-notice--withdrawn" in page
-    # Final: no reopening, no second withdrawal, no edit.
-    for action in ("sektoral_reopen", "sektoral_withdraw"):
-        with pytest.raises(tk.ValidationError):
-            call_as(users["staf"], action, id=first, note="lagi")
+    # No second withdrawal, no edit; only a logged revision may bring
+    # corrected data back (tests/insight/test_withdrawal.py).
+    with pytest.raises(tk.ValidationError):
+        call_as(users["staf"], "sektoral_withdraw", id=first, note="lagi")
     with pytest.raises(tk.NotAuthorized):
         call_as(users["staf"], "package_patch", id=first, notes="x")
+    for role in ("kasie", "kadis", "opd"):
+        with pytest.raises(tk.NotAuthorized):
+            call_as(users[role], "sektoral_reopen", id=first, note="x")
 
 
 def test_the_documents_area_report_is_asked(walidata):

@@ -82,7 +82,8 @@ def sektoral_dataset_chart(pkg: dict[str, Any]) -> Optional[dict[str, Any]]:
         log.exception("chart data of %s", pkg.get("id"))
         return None
     if not data.get("available"):
-        return {"available": False, "reason": data.get("reason")}
+        return {"available": False, "reason": data.get("reason"),
+                "withdrawn": bool(data.get("withdrawn"))}
     locale = _locale()
     missing = tk._("not available")
     unit = data.get("unit") or ""
@@ -148,6 +149,8 @@ def sektoral_data_downloads(pkg: dict[str, Any]) -> list[dict[str, str]]:
 
     if not _is_public_data(pkg) or tabledata.validated_resource(pkg) is None:
         return []
+    if _withdrawal(pkg) is not None:  # its data is no longer served
+        return []
     return [{"format": key, "label": label, "mimetype": mimetype,
              "url": tk.url_for("sektoral_public.download", id=pkg["name"],
                                fmt=key)}
@@ -166,11 +169,24 @@ def jsonld_document(pkg: dict[str, Any], *, with_context: bool = True
         d["mimetype"]: tk.url_for("sektoral_public.download", id=pkg["name"],
                                   fmt=d["format"], _external=True)
         for d in (sektoral_data_downloads(pkg) if resource else [])}
+    withdrawal = _withdrawal(pkg) if _is_public_data(pkg) else None
+    if withdrawal is not None:
+        from ckanext.sektoral.publication import service as publication
+
+        withdrawal = dict(withdrawal,
+                          text=publication.withdrawal_text(withdrawal))
     return dcat.dataset_jsonld(
         pkg, dataset_url=tk.url_for("dataset.read", id=pkg["name"],
                                     _external=True),
         download_urls=downloads,
-        variables=(schema or {}).get("fields"), with_context=with_context)
+        variables=(schema or {}).get("fields"), with_context=with_context,
+        withdrawal=withdrawal)
+
+
+def _withdrawal(pkg: dict[str, Any]) -> Optional[dict[str, Any]]:
+    from ckanext.sektoral.publication import service as publication
+
+    return publication.withdrawal_notice(pkg["id"])
 
 
 def script_json(document: Any) -> Markup:
