@@ -1,8 +1,9 @@
 """Publication of a cycle, revisions and withdrawals (step 6 of the SOP).
 
 * :func:`publish_cycle`: every approved item of a cycle becomes public,
-  the approved report version becomes a public ``publikasi`` dataset
-  linked to them, publication dates are set -- in one database
+  the approved report version, rendered again as the final report of
+  exactly those items (:func:`final_report`), becomes a public
+  ``publikasi`` dataset linked to them, publication dates are set -- in one database
   transaction: a failure anywhere publishes nothing (no stage changed, no
   audit row, no ``publikasi``, nothing indexed, no file left behind).
 * :func:`reopen`: staff reopen a published dataset for a logged revision
@@ -24,6 +25,7 @@ import json
 import logging
 import os
 import shutil
+import tempfile
 import uuid
 from typing import Any, Optional
 
@@ -71,6 +73,30 @@ def approved_report(cycle_id: str) -> Optional[dict[str, Any]]:
     if not version or not version.get("approved"):
         return None
     return version
+
+
+def final_report(cycle: Cycle, report: dict[str, Any],
+                 package_ids: list[str], workdir: str) -> dict[str, str]:
+    """The approved version rendered as the final report of the datasets
+    ``package_ids`` (files under ``workdir``, by format); empty when the
+    documents area cannot render it (the approved files are then used)."""
+    try:
+        from ckanext.sektoral.documents import report as documents_report
+    except ImportError:
+        return {}
+    render = getattr(documents_report, "render_final", None)
+    if render is None:
+        return {}
+    outputs = render(cycle, int(report.get("version") or 0), package_ids)
+    files = {}
+    for key, content in outputs.items():
+        if key not in REPORT_FORMATS:
+            continue
+        path = os.path.join(workdir, f"laporan-{cycle.code.lower()}.{key}")
+        with open(path, "wb") as f:
+            f.write(content)
+        files[key] = path
+    return files
 
 
 # -- moves ----------------------------------------------------------------------
@@ -228,7 +254,12 @@ def publish_cycle(context: dict[str, Any], cycle_ref: str,
         sk_config.approval_chain())["publish"]}
     staged: list[tuple[str, str]] = []  # (temp path, final path)
     rows: list[Transition] = []
+    workdir = tempfile.mkdtemp(prefix="sektoral-final-report-")
     try:
+        # The published report: the approved version rendered as final,
+        # from the datasets published now and nothing else.
+        files = final_report(cycle, report, [i.package_id for i in items],
+                             workdir) or files
         for item in items:
             rows.append(_move(item, "publish", user, note, publish_rule))
             wf._make_public(item.package_id)
@@ -248,9 +279,11 @@ def publish_cycle(context: dict[str, Any], cycle_ref: str,
         model.Session.rollback()
         for temp, _final in staged:
             _remove(temp)
+        shutil.rmtree(workdir, ignore_errors=True)
         raise
     for temp, final in staged:  # committed: move the files into place
         os.replace(temp, final)
+    shutil.rmtree(workdir, ignore_errors=True)
     model.Session.expire_all()
     for item in items:
         wf.reindex(item.package_id)
