@@ -66,6 +66,10 @@ def test_published_report_is_final_and_holds_only_published_data(world, app):
     assert all(v in draft_pdf for v in PANGAN_VALUES)
     draft_html = open(draft["files"]["html"], encoding="utf-8").read()
     assert 'id="draft-mark"' in draft_html and "@top-center" in draft_html
+    # nobody approved the draft: its approval sheet is blank (the checker
+    # has already checked the dataset)
+    assert "Ir. Kabid Pemeriksa" not in draft_html
+    assert "belum disetujui" in draft_html
     draft_docx = docx_text(draft["files"]["docx"])
     assert "DRAF" in draft_docx
     from docx import Document

@@ -516,8 +516,10 @@ def build(cycle: Cycle, version: int,
         "draft_mark": None if final else (
             f"DRAF \u00b7 laporan {cycle.code} versi {version} \u00b7 "
             "belum disetujui"),
-        "approval": approval_sheet(
-            cycle.id, published if final else None),
+        # a draft's sheet stays blank: nobody has approved this version
+        "approval": approval_sheet(cycle.id, published) if final else [
+            dict(a, name="", date="", user="")
+            for a in approval_sheet(cycle.id, [])],
         "symbols_legend": bps.LEGEND_ID,
         "cycle": {"code": cycle.code, "title": cycle.title,
                   "year": cycle.start_date.year},
