@@ -114,7 +114,8 @@ def sektoral_chart_data(context: Context, data_dict: DataDict) -> dict[str, Any]
         indices), "by_year": [{"year", "value", "missing", "complete"}]
         | null, "by_region": [{"code", "name", "value", "symbol",
         "complete"}] | null, "region_year", "rows",
-        "columns", "column_titles", "preview": [[cell, ...]],
+        "columns", "column_titles", "preview": [[cell, ...]] (typed; BPS
+        symbols canonical), "preview_numbers" (number columns),
         "preview_truncated", "symbols"}``
     :rtype: dictionary
 
