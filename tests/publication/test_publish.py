@@ -145,7 +145,8 @@ def test_publish_cycle_makes_every_approved_dataset_public(walidata, report,
     assert "cycle" in err.value.error_dict
 
 
-@pytest.mark.parametrize("where", ["third dataset", "after the publikasi"])
+@pytest.mark.parametrize("where", ["the final report", "third dataset",
+                                   "after the publikasi"])
 def test_failure_half_way_publishes_nothing(walidata, report, monkeypatch,
                                             where):
     users, org = walidata
@@ -154,7 +155,13 @@ def test_failure_half_way_publishes_nothing(walidata, report, monkeypatch,
     files_before = stored_files(storage)
     history_before = model.Session.query(Transition).count()
 
-    if where == "third dataset":
+    if where == "the final report":
+        from ckanext.sektoral.documents import report as documents_report
+
+        def render_final(*args, **kwargs):
+            raise RuntimeError("injected failure")
+        monkeypatch.setattr(documents_report, "render_final", render_final)
+    elif where == "third dataset":
         original = wf._make_public
         calls = []
 
