@@ -400,6 +400,11 @@ ITEMS: tuple[DemoItem, ...] = (
              base=312450.5, decimals=1, growth=0.04,
              returned_once="Satuan di berkas data masih kuintal; mohon "
                            "konversi ke ton sesuai metadata.",
+             # one of each BPS symbol (workflow/symbols.py): nihil "-" and
+             # "–", not available "...", "…" and "NA", confidential "x"
+             symbols=((8271, 2023, "-"), (8272, 2023, "\u2013"),
+                      (8208, 2024, "..."), (8207, 2024, "\u2026"),
+                      (8206, 2025, "NA"), (8205, 2025, "x")),
              tags=("perikanan", "tangkap")),
     DemoItem("dkp-malut", "Jumlah Nelayan Menurut Kabupaten/Kota", "orang",
              _KK, "3.25", "diolah", "1",

@@ -15,7 +15,9 @@ Shapes (long, "tidy" tables as on Indonesian regional portals):
 
 Each comes in two number formats: ``<shape>`` (``1234.56``) and
 ``<shape>_angka_id`` (Indonesian ``1.234,56``: ``decimalChar ","``,
-``groupChar "."``). BPS table symbols are missing values (never 0).
+``groupChar "."``). BPS table symbols are declared as ``missingValues``;
+what each means (``-`` nihil = 0, the others no figure) is
+``workflow/symbols.py``.
 
 Region codes are BPS codes (as on Indonesian open-data portals), typed
 ``integer`` so that a numeric Excel cell and a CSV text read the same;
@@ -30,11 +32,11 @@ from pathlib import Path
 from typing import Any, Optional, Union
 
 from ckanext.sektoral import codes
+from ckanext.sektoral.workflow import symbols
 
-#: BPS table symbols read as "no value" (``...`` not available, ``-`` and
-#: ``–`` nil, ``NA`` cannot be shown, ``x`` confidential) and the empty cell;
-#: ``…`` is ``...`` after a spreadsheet's AutoCorrect.
-BPS_MISSING_VALUES: list[str] = ["", "...", "\u2026", "-", "\u2013", "NA", "x"]
+#: BPS table symbols and the empty cell (meanings: ``workflow/symbols.py``:
+#: ``-``/``–`` nihil, ``...``/``…``/``NA`` not available, ``x`` confidential).
+BPS_MISSING_VALUES: list[str] = list(symbols.MISSING_VALUES)
 
 SHAPES: tuple[str, ...] = (
     "kabupaten_kota_tahunan",
@@ -127,7 +129,8 @@ def _measure_fields(indonesian_numbers: bool) -> list[Descriptor]:
         "description": (
             "Nilai variabel. Ganti nama kolom, judul (nama variabel) dan "
             "deskripsi (konsep dan definisi, MS-Var) sesuai data. Simbol "
-            "BPS (..., -, NA, x) dibaca sebagai kosong, tidak sebagai 0."),
+            "BPS: - nihil (dihitung 0); ... dan NA data tidak tersedia, x "
+            "data dirahasiakan (tidak dijumlahkan, tidak sebagai 0)."),
     }
     if indonesian_numbers:
         nilai["decimalChar"] = ","

@@ -186,21 +186,46 @@ def test_indonesian_numbers_and_bps_symbols(tmp_path: Path) -> None:
     assert nilai["symbols"] == {"...": 1, "-": 2, "\u2013": 1, "NA": 1,
                                 "x": 1}
     assert nilai["missing"] == 1
-    # symbols are not values: not counted as 0 in sum/mean/min
-    assert nilai["count"] == 2
+    # "-" and "\u2013" are nihil: 0 in counts, sums, means and minima;
+    # "...", "NA", "x" and the empty cell are left out (never 0).
+    assert nilai["count"] == 5
     assert nilai["sum"] == pytest.approx(3234.56)
-    assert nilai["mean"] == pytest.approx(1617.28)
-    assert nilai["min"] == pytest.approx(1234.56)
+    assert nilai["mean"] == pytest.approx(646.912)
+    assert nilai["min"] == 0
+    # Halmahera Tengah: "..." left out, "-" is 0: an incomplete sum of 0.
     assert result["by_region"]["8202"]["nilai"] == {
-        "sum": None, "count": 0, "missing": 2}
-    assert result["by_region"]["8271"]["nilai"]["sum"] is None
+        "sum": 0, "count": 1, "missing": 1}
+    assert result["by_region"]["8271"]["nilai"] == {
+        "sum": 0, "count": 2, "missing": 3}
+    # 2020: 1234.56 + 0 (Ternate's nihil), Halmahera Tengah's "..." left
+    # out and the total marked incomplete (missing 1).
     assert result["by_year"]["2020"]["nilai"] == {
-        "sum": pytest.approx(1234.56), "count": 1, "missing": 2}
+        "sum": pytest.approx(1234.56), "count": 2, "missing": 1}
+    assert result["by_year"]["2023"]["nilai"] == {
+        "sum": 0, "count": 1, "missing": 0}
     e = yoy_entry(result, "8201", 2021)
     assert e["change"] == pytest.approx(765.44)
     assert e["change_pct"] == pytest.approx(62.001, abs=1e-3)
+    # an incomplete year is never compared
     assert yoy_entry(result, "8202", 2021)["change_pct"] is None
     assert [f["kind"] for f in result["flags"]] == ["jump"]
+
+
+def test_rice_production_with_nihil_keeps_its_yearly_totals(
+        tmp_path: Path) -> None:
+    """A region with no harvest ("-") does not make the total vanish."""
+    name = "kabupaten_kota_tahunan"
+    path = write_csv(tmp_path / "padi.csv", header(name), [
+        kab_row(HALBAR, "1500", 2022),
+        kab_row(TERNATE, "-", 2022),
+        kab_row(HALBAR, "1600", 2023),
+        kab_row(TERNATE, "\u2013", 2023),
+    ])
+    result = analyse(path, tables.load(name))
+    assert result["by_year"]["2022"]["nilai"] == {
+        "sum": 1500, "count": 2, "missing": 0}
+    assert result["by_year"]["2023"]["nilai"] == {
+        "sum": 1600, "count": 2, "missing": 0}
 
 
 # -- XLSX ---------------------------------------------------------------------

@@ -165,8 +165,8 @@ def test_petunjuk_lists_every_field(name: str) -> None:
     # The BPS symbols with their meaning, and the "never 0" rule.
     meanings = {r[0]: r[1] for r in rows}
     assert meanings["..."] == "data tidak tersedia"
-    assert meanings["-"] == "nihil"
-    assert meanings["NA"] == "data tidak dapat ditampilkan"
+    assert meanings["-"] == "nihil (nol)"
+    assert meanings["NA"] == "data tidak tersedia"
     assert meanings["x"] == "data dirahasiakan"
     assert any("JANGAN mengetik 0" in t or "Jangan mengetik 0" in t
                for t in texts)

@@ -240,15 +240,18 @@ def test_narrative_bad_chapter(world):
 
 def test_report_year_series_sums_counts_and_averages_rates():
     """The report's chart per year: a count is the sum over the regions, a
-    percentage their mean; a year with a BPS symbol has no bar."""
+    percentage their mean; a year with a value left out (x, NA, ...) is
+    the total of what exists, marked incomplete; a year without any value
+    has no bar."""
     analysis = {"measures": ["nilai"], "by_year": {
         "2024": {"nilai": {"sum": 30.0, "count": 3, "missing": 0}},
         "2023": {"nilai": {"sum": 24.0, "count": 3, "missing": 0}},
-        "2025": {"nilai": {"sum": 20.0, "count": 2, "missing": 1}}}}
+        "2025": {"nilai": {"sum": 20.0, "count": 2, "missing": 1}},
+        "2026": {"nilai": {"sum": None, "count": 0, "missing": 3}}}}
     assert report.year_series(analysis, additive=True) == [
-        ("2023", 24.0), ("2024", 30.0)]
+        ("2023", 24.0, True), ("2024", 30.0, True), ("2025", 20.0, False)]
     assert report.year_series(analysis, additive=False) == [
-        ("2023", 8.0), ("2024", 10.0)]
+        ("2023", 8.0, True), ("2024", 10.0, True), ("2025", 10.0, False)]
     assert report.year_series({"measures": [], "by_year": {}}) == []
     png = report._chart(analysis, "Persentase Penduduk Miskin",
                         additive=False)

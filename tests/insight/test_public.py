@@ -40,9 +40,10 @@ def test_chart_data_of_a_published_dataset(seeded):
     assert data["available"] is True
     assert data["resource_id"] == seeded["resources"]["A1"]
     assert data["unit"] == "ton" and data["aggregation"] == "sum"
+    # 2024: Tidore's "..." is left out and the total marked incomplete
     assert data["by_year"] == [
-        {"year": 2023, "value": 1334.5, "missing": 0},
-        {"year": 2024, "value": None, "missing": 1}]
+        {"year": 2023, "value": 1334.5, "missing": 0, "complete": True},
+        {"year": 2024, "value": 2000, "missing": 1, "complete": False}]
     assert data["region_year"] == 2024
     assert [(r["code"], r["value"]) for r in data["by_region"]] == [
         ("8271", 2000), ("8272", None)]
@@ -98,6 +99,7 @@ def test_dataset_page_has_charts_preview_downloads_and_jsonld(seeded, app):
     assert "<title id=\"sektoral-chart-region-" in html
     assert "Kota Ternate: 2.000" in html  # chart description, id format
     assert "tidak tersedia" in html  # the BPS symbol is not a 0
+    assert "2024: 2.000 (tidak lengkap)" in html  # incomplete total
     preview = re.search(r'<table[^>]*id="sektoral-preview".*?</table>', html,
                         re.S).group(0)
     assert "1.234,5" in preview and "..." in preview
@@ -136,7 +138,9 @@ def test_csv_download(seeded, app):
     assert response.headers["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     assert rows[0][4] == "nilai" and len(rows) == 5
-    assert rows[1][4] == "1.234,5" and rows[4][4] == "..."
+    # the canonical CSV: decimal point, no grouping, whatever the OPD wrote
+    assert rows[1][4] == "1234.5" and rows[3][4] == "2000"
+    assert rows[4][4] == "..."
 
 
 def test_xlsx_download(seeded, app):

@@ -28,20 +28,48 @@ def test_sum_by_year_and_latest_year_by_region(csv_file):
     schema = tables.load("kabupaten_kota_tahunan_angka_id")
     data = tabledata.read_table(csv_file, schema, additive=True)
     assert data["measure"] == "nilai" and data["aggregation"] == "sum"
-    # 2024 has a BPS symbol: no total (never counted as 0).
+    # 2024 has "..." for Tidore: the total of what exists, marked
+    # incomplete (the symbol is left out, never counted as 0).
     assert data["by_year"] == [
-        {"year": 2023, "value": 1334.5, "missing": 0},
-        {"year": 2024, "value": None, "missing": 1}]
+        {"year": 2023, "value": 1334.5, "missing": 0, "complete": True},
+        {"year": 2024, "value": 2000, "missing": 1, "complete": False}]
     assert data["region_year"] == 2024
     # Code-list order (Ternate 8271 before Tidore 8272), names from it.
     assert data["by_region"] == [
-        {"code": "8271", "name": "Kota Ternate", "value": 2000},
-        {"code": "8272", "name": "Kota Tidore Kepulauan", "value": None}]
+        {"code": "8271", "name": "Kota Ternate", "value": 2000,
+         "symbol": None, "complete": True},
+        {"code": "8272", "name": "Kota Tidore Kepulauan", "value": None,
+         "symbol": "...", "complete": False}]
     assert data["rows"] == 4 and len(data["preview"]) == 4
-    assert data["preview"][1][4] == "1.234,5"   # as published
+    # typed: the reader's number format is the page's business
+    assert data["preview"][1][4] == 1234.5
     assert data["preview"][3][4] == "..."
+    assert data["preview_numbers"] == [4]
     assert data["column_titles"][4] == "Nilai"
     assert data["symbols"] == {"nilai": {"...": 1}}
+
+
+def test_nihil_is_zero_and_confidential_is_left_out(tmp_path):
+    path = tmp_path / "padi.csv"
+    path.write_text(HEADER
+                    + P + '8271,Kota Ternate,"1.500",ton,2023\n'
+                    + P + '8272,Kota Tidore Kepulauan,-,ton,2023\n'
+                    + P + '8271,Kota Ternate,"1.600",ton,2024\n'
+                    + P + '8272,Kota Tidore Kepulauan,x,ton,2024\n'
+                    + P + '8271,Kota Ternate,\u2013,ton,2025\n'
+                    + P + '8272,Kota Tidore Kepulauan,\u2013,ton,2025\n',
+                    encoding="utf-8")
+    data = tabledata.read_table(
+        str(path), tables.load("kabupaten_kota_tahunan_angka_id"))
+    assert data["by_year"] == [
+        {"year": 2023, "value": 1500, "missing": 0, "complete": True},
+        {"year": 2024, "value": 1600, "missing": 1, "complete": False},
+        {"year": 2025, "value": 0, "missing": 0, "complete": True}]
+    assert data["region_year"] == 2025
+    assert [(r["value"], r["symbol"]) for r in data["by_region"]] == [
+        (0, "-"), (0, "-")]  # nihil: 0, shown as "-"
+    assert data["preview"][1][4] == "-" and data["preview"][3][4] == "x"
+    assert data["preview"][4][4] == "-"  # the en dash shown as "-"
 
 
 def test_mean_for_rates(tmp_path):
@@ -53,7 +81,8 @@ def test_mean_for_rates(tmp_path):
     data = tabledata.read_table(str(path), schema,
                                 additive=tabledata.is_additive("indeks"))
     assert data["aggregation"] == "mean"
-    assert data["by_year"] == [{"year": 2023, "value": 75.5, "missing": 0}]
+    assert data["by_year"] == [{"year": 2023, "value": 75.5, "missing": 0,
+                                "complete": True}]
 
 
 def test_preview_is_capped(tmp_path):

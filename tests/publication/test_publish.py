@@ -120,11 +120,14 @@ def test_publish_cycle_makes_every_approved_dataset_public(walidata, report,
     assert sorted(publikasi["dataset_tercakup"]) == sorted(approved)
     assert publikasi["tanggal_terbit"] == wf.today().isoformat()
     assert publikasi["organization"]["name"] == "diskominfo"
+    # the approved version rendered again as the final report of the
+    # published datasets (tests/documents/test_final_report.py)
     formats = sorted(r["format"] for r in publikasi["resources"])
-    assert formats == ["HTML", "PDF"]
+    assert formats == ["DOCX", "HTML", "PDF"]
     pdf = next(r for r in publikasi["resources"] if r["format"] == "PDF")
     response = app.get(pdf["url"].replace(tk.config["ckan.site_url"], ""))
-    assert response.status_code == 200 and response.data == PDF
+    assert response.status_code == 200
+    assert response.data.startswith(b"%PDF") and response.data != PDF
 
     assert anon_search() == sorted(approved + [publikasi["id"]])
     publication = model.Session.get(Publication, result["publication"][
@@ -142,7 +145,8 @@ def test_publish_cycle_makes_every_approved_dataset_public(walidata, report,
     assert "cycle" in err.value.error_dict
 
 
-@pytest.mark.parametrize("where", ["third dataset", "after the publikasi"])
+@pytest.mark.parametrize("where", ["the final report", "third dataset",
+                                   "after the publikasi"])
 def test_failure_half_way_publishes_nothing(walidata, report, monkeypatch,
                                             where):
     users, org = walidata
@@ -151,7 +155,13 @@ def test_failure_half_way_publishes_nothing(walidata, report, monkeypatch,
     files_before = stored_files(storage)
     history_before = model.Session.query(Transition).count()
 
-    if where == "third dataset":
+    if where == "the final report":
+        from ckanext.sektoral.documents import report as documents_report
+
+        def render_final(*args, **kwargs):
+            raise RuntimeError("injected failure")
+        monkeypatch.setattr(documents_report, "render_final", render_final)
+    elif where == "third dataset":
         original = wf._make_public
         calls = []
 
@@ -323,12 +333,15 @@ def test_withdrawal_keeps_a_public_notice(published, app):
     page = app.get("/dataset/" + shown["name"]).get_data(as_text=True)
     assert "Sumber data dicabut oleh OPD" in page
     assert "sektoral-notice--withdrawn" in page
-    # Final: no reopening, no second withdrawal, no edit.
-    for action in ("sektoral_reopen", "sektoral_withdraw"):
-        with pytest.raises(tk.ValidationError):
-            call_as(users["staf"], action, id=first, note="lagi")
+    # No second withdrawal, no edit; only a logged revision may bring
+    # corrected data back (tests/insight/test_withdrawal.py).
+    with pytest.raises(tk.ValidationError):
+        call_as(users["staf"], "sektoral_withdraw", id=first, note="lagi")
     with pytest.raises(tk.NotAuthorized):
         call_as(users["staf"], "package_patch", id=first, notes="x")
+    for role in ("kasie", "kadis", "opd"):
+        with pytest.raises(tk.NotAuthorized):
+            call_as(users[role], "sektoral_reopen", id=first, note="x")
 
 
 def test_the_documents_area_report_is_asked(walidata):

@@ -138,3 +138,16 @@ def test_every_stage_has_label_and_step():
 
 def test_parse_positions_ignores_unknown():
     assert s.parse_positions(["staf", "bogus"]) == frozenset({Position.STAF})
+
+
+def test_a_withdrawn_dataset_comes_back_only_through_a_revision():
+    table = s.after_publication()
+    assert plan(Stage.WITHDRAWN, "reopen", STAF, "dihitung ulang",
+                table=table).target == Stage.IN_REPORT
+    with pytest.raises(TransitionError):
+        plan(Stage.WITHDRAWN, "withdraw", STAF, "lagi", table=table)
+    with pytest.raises(TransitionError):
+        plan(Stage.WITHDRAWN, "reopen", KASIE, "x", table=table)
+    with pytest.raises(TransitionError) as err:
+        plan(Stage.WITHDRAWN, "reopen", STAF, " ", table=table)
+    assert err.value.code == "note_required"

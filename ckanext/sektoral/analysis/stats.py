@@ -3,8 +3,8 @@
 Plain Python, no CKAN import. ``analyse(path, schema)`` reads a CSV or
 XLSX file *with* its Frictionless Table Schema (so ``1.234,56`` is
 1234.56 under a ``decimalChar ","``/``groupChar "."`` field and the BPS
-table symbols of ``missingValues`` are "no value", never 0) and returns a
-JSON-ready dict::
+table symbols of ``missingValues`` mean what ``workflow/symbols.py`` says)
+and returns a JSON-ready dict::
 
     {
       "rows": 12,                    # data rows (blank rows skipped)
@@ -28,10 +28,15 @@ JSON-ready dict::
       "flags_truncated": 0,
     }
 
-``missing`` counts empty cells; ``symbols`` counts the non-empty missing
-value symbols (``...``, ``-``, ``–``, ``NA``, ``x``) as written in the raw
-cells (Frictionless turns them into None). Sums, means and counts only
-use real values. A group with no value has ``sum`` None (not 0).
+``missing`` of a field counts empty cells; ``symbols`` counts the
+non-empty BPS symbols (``...``, ``-``, ``–``, ``NA``, ``x``) as written in
+the raw cells (Frictionless turns them into None). The symbols mean what
+``workflow/symbols.py`` says: ``-`` and ``–`` are nihil and count as 0 in
+counts, sums, means and minima; ``...``, ``NA``, ``x`` and empty cells are
+left out. In a group (``by_region``, ``by_year``) ``missing`` counts the
+cells left out: a group with ``missing`` > 0 is incomplete (its ``sum``
+covers only the values that exist), a group with no value has ``sum``
+None (not 0). Year-over-year changes use complete groups only.
 
 ``year_over_year`` compares each year with the previous year present in
 the file, per region when the schema has a region column, else for the
@@ -56,6 +61,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Optional
 
+from ckanext.sektoral.workflow import symbols as bps
 from ckanext.sektoral.workflow.stages import N_
 
 Result = dict[str, Any]
@@ -402,13 +408,21 @@ def _analyse(path: Path, schema: dict, fmt: Optional[str],
                     if cell is None or (isinstance(cell, str)
                                         and cell == ""):
                         field_missing[name] += 1
-                    elif isinstance(cell, str) and cell in symbols:
+                    elif bps.symbol(cell) in symbols:
                         counts = field_symbols[name]
-                        counts[cell] = counts.get(cell, 0) + 1
+                        key = bps.symbol(cell)
+                        counts[key] = counts.get(key, 0) + 1
+
+                def number_of(name: str) -> Optional[Decimal]:
+                    i = index.get(name)
+                    cell = raw[i] if i is not None and i < len(raw) \
+                        else None
+                    if bps.symbol(cell) not in symbols:
+                        cell = None  # not declared: no BPS meaning
+                    return bps.value(values.get(name), cell)
 
                 for name in numeric:
-                    field_numbers[name].add(
-                        _to_decimal(values.get(name)), number)
+                    field_numbers[name].add(number_of(name), number)
                 for name in count_like:
                     v = _to_decimal(values.get(name))
                     if v is not None and v < 0:
@@ -420,7 +434,7 @@ def _analyse(path: Path, schema: dict, fmt: Optional[str],
                 if year_key is not None:
                     years.add(year_key)
                 for m in measures:
-                    v = _to_decimal(values.get(m))
+                    v = number_of(m)
                     if region_key is not None:
                         by_region[str(region_key)][m].add(v, number)
                     if year_key is not None:
@@ -531,8 +545,10 @@ def _year_over_year(cells: dict[tuple[Any, Any], dict[str, Any]],
             for prev_year, cur_year in zip(years, years[1:]):
                 cur = cells.get((reg, cur_year))
                 prev = cells.get((reg, prev_year))
-                value = cur[m].value if cur else None
-                previous = prev[m].value if prev else None
+                value = cur[m].value if cur and not cur[m].missing \
+                    else None
+                previous = prev[m].value if prev and not prev[m].missing \
+                    else None
                 change = change_pct = None
                 if value is not None and previous is not None:
                     change = value - previous

@@ -2,27 +2,30 @@
 
 * a Frictionless Data Package (zip): ``datapackage.json``, each accepted
   dataset's data as canonical CSV (``.`` decimals, no thousands
-  separator) with its Table Schema, and the metadata as ``metadata.csv``;
+  separator, declared ``decimalChar "."``/``groupChar ""``: see
+  ``insight/exports.py``) with its Table Schema, and the metadata as
+  ``metadata.csv``;
   ``frictionless validate`` accepts it;
 * one combined XLSX: a ``Metadata`` sheet, then a sheet per data file.
 
-BPS symbols stay what they are: missing values (written as the symbol,
-declared in ``missingValues``), never 0. Cell values that a spreadsheet
+BPS symbols stay what they are (``workflow/symbols.py``): written as the
+symbol, declared in ``missingValues`` with their meaning in
+``bpsSymbols`` (``-`` nihil, the others no figure). Cell values that a spreadsheet
 would read as a formula are neutralised (:func:`excel.neutralise`).
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import decimal
 import io
 import json
 import re
 import zipfile
-from typing import Any, Iterator, Optional
+from typing import Any, Iterator
 
 from ckanext.sektoral.documents import store
 from ckanext.sektoral.documents.excel import neutralise
+from ckanext.sektoral.insight import exports
 
 #: Stages of datasets accepted by the Kasie (step 3 onwards).
 ACCEPTED = ("diterima", "diolah", "dalam_laporan", "diperiksa", "disetujui",
@@ -41,83 +44,10 @@ METADATA_FIELDS = (
 
 # -- reading -------------------------------------------------------------------
 
-def canonical_schema(schema: dict[str, Any]) -> dict[str, Any]:
-    """The schema of the canonical CSV: same fields and constraints,
-    default number format."""
-    out = json.loads(json.dumps(schema))
-    # a column name that a spreadsheet would run (only in data older than
-    # the upload check) is neutralised here and in the CSV header alike
-    renamed = {}
-    for field in out.get("fields", []):
-        if isinstance(field.get("name"), str):
-            safe = neutralise(field["name"])
-            if safe != field["name"]:
-                renamed[field["name"]] = field["name"] = safe
-    if renamed and "primaryKey" in out:
-        keys = out["primaryKey"]
-        out["primaryKey"] = ([renamed.get(k, k) for k in keys]
-                             if isinstance(keys, list) else
-                             renamed.get(keys, keys))
-    for field in out.get("fields", []):
-        for key in ("decimalChar", "groupChar", "bareNumber", "format"):
-            if key == "format" and field.get("type") not in ("number",
-                                                             "integer"):
-                continue
-            field.pop(key, None)
-    return out
-
-
-def _canonical(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, decimal.Decimal):
-        text = format(value, "f")
-        if "." in text:
-            text = text.rstrip("0").rstrip(".")
-        return text
-    if isinstance(value, float):
-        return repr(value)
-    if isinstance(value, (dt.date, dt.datetime, dt.time)):
-        return value.isoformat()
-    return str(value)
-
-
-def read_table(path: str, schema: dict[str, Any], fmt: Optional[str] = None
-               ) -> tuple[list[str], Iterator[tuple[dict[str, Any],
-                                                     dict[str, str]]]]:
-    """Field names and an iterator of (typed values, canonical cells) per
-    row. A missing cell keeps its BPS symbol in the canonical cell and
-    is None in the typed values."""
-    from frictionless import Detector, Resource, Schema
-
-    names = [f["name"] for f in schema.get("fields", [])]
-    symbols = {str(v) for v in schema.get("missingValues", [""])} - {""}
-    resource: Any = Resource(path=path, schema=Schema.from_descriptor(schema),
-                             format=fmt, detector=Detector(schema_sync=True))
-
-    def rows() -> Iterator[tuple[dict[str, Any], dict[str, str]]]:
-        with resource:
-            labels = list(resource.header.labels if resource.header else [])
-            index = {n: labels.index(n) for n in names if n in labels}
-            for row in resource.row_stream:
-                if any(e.type == "blank-row" for e in row.errors):
-                    continue
-                values = row.to_dict()
-                raw = row.cells
-                cells = {}
-                for name in names:
-                    value = values.get(name)
-                    i = index.get(name)
-                    cell = raw[i] if i is not None and i < len(raw) else None
-                    if value is None and isinstance(cell, str) and \
-                            cell.strip() in symbols:
-                        cells[name] = cell.strip()
-                    else:
-                        cells[name] = _canonical(value)
-                yield values, cells
-    return names, rows()
+#: The canonical CSV (one number form, declared in its schema) is the
+#: public downloads' too: one writer for every export.
+canonical_schema = exports.canonical_schema
+read_table = exports.read_canonical
 
 
 # -- gathering -------------------------------------------------------------------
@@ -159,12 +89,7 @@ def gather(cycle_id: str) -> list[dict[str, Any]]:
 # -- outputs -------------------------------------------------------------------
 
 def _csv_bytes(header: list[str], rows: Iterator[list[str]]) -> bytes:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow([neutralise(h) for h in header])
-    for row in rows:
-        writer.writerow([neutralise(c) for c in row])
-    return buf.getvalue().encode("utf-8")
+    return exports.canonical_csv(header, rows, lineterminator="\n")
 
 
 def data_package(cycle: Any, datasets: list[dict[str, Any]]) -> bytes:

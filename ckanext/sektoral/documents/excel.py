@@ -59,6 +59,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ckanext.sektoral.workflow.cells import neutralise
+from ckanext.sektoral.workflow import symbols
 
 Descriptor = dict[str, Any]
 
@@ -79,15 +80,9 @@ INTEGER_FORMAT = "0"
 NUMBER_FORMAT = "#,##0.##"
 TEXT_FORMAT = "@"
 
-#: Meaning of the BPS table symbols used as ``missingValues``.
-BPS_SYMBOLS: dict[str, str] = {
-    "...": "data tidak tersedia",
-    "-": "nihil",
-    "\u2013": "nihil (tanda pisah panjang)",
-    "NA": "data tidak dapat ditampilkan",
-    "x": "data dirahasiakan",
-    "\u2026": "data tidak tersedia (elipsis satu karakter)",
-}
+#: Meaning of the BPS table symbols used as ``missingValues`` (the one
+#: definition: ``workflow/symbols.py``).
+BPS_SYMBOLS: dict[str, str] = dict(symbols.LABELS_ID)
 
 #: Field types in Indonesian (Petunjuk sheet).
 TYPE_LABELS: dict[str, str] = {
@@ -474,7 +469,8 @@ def _write_guide(ws: Worksheet, fields: Sequence[Mapping[str, Any]],
     for symbol in missing:
         shown = "(sel kosong)" if symbol == "" else symbol
         line(shown, _symbol_meaning(symbol))
-    line("", "Simbol ini dibaca sebagai data kosong, tidak sebagai 0. "
+    line("", "Tanda - berarti nihil dan dihitung 0. Simbol lain (..., NA, "
+         "x) berarti tidak ada angka: tidak dijumlahkan, tidak sebagai 0. "
          "Jangan mengetik 0 untuk data yang tidak ada. Kolom yang wajib "
          "diisi tidak boleh kosong atau berisi simbol.")
     if "..." in missing and "\u2026" not in missing:

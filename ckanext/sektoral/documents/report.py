@@ -1,11 +1,23 @@
-"""Draft report of a cycle (SOP step 4): HTML, PDF and DOCX.
+"""Report of a cycle (SOP step 4 drafts, step 6 final): HTML, PDF, DOCX.
 
 Each (re)generation is a new version (``sektoral_report_version``): the
 action records it as ``pending`` and enqueues :func:`run_report`; the job
 renders every file to the storage (atomically) and marks the version
 ``ok``, or ``failed`` with the error, in which case the previous version
 stays current. The version the Kabid and Kadis approve
-(:func:`approve_current`) is the one published (:func:`approved_version`).
+(:func:`approve_current`) is the one published (:func:`approved_version`):
+at publication :func:`render_final` renders it again as the **final**
+report, built only from the datasets published with the cycle (the
+others are named by title in the annex of data not yet available, never
+with their values, tables or charts), titled without "Draf", with the
+approval sheet filled from the audit log (who checked and approved, their
+positions, the dates: :func:`approval_sheet`) and the signatory block from
+``ckanext.sektoral.documents.*``. A draft says "DRAF" on every page (PDF
+page header and a fixed mark, DOCX page header, HTML banner).
+
+BPS symbols follow ``workflow/symbols.py``: ``-`` nihil (shown as ``-``,
+0 in totals and charts), the others shown as written and left out of
+totals, a total without them marked incomplete.
 
 The report text is Indonesian: it is an official publication of the
 province, not part of the translated web interface.
@@ -33,7 +45,8 @@ from ckan import model
 from ckanext.sektoral.documents import compile as compile_mod
 from ckanext.sektoral.documents import render, store
 from ckanext.sektoral.insight import tabledata
-from ckanext.sektoral.model import Cycle
+from ckanext.sektoral.workflow import symbols as bps
+from ckanext.sektoral.model import Cycle, Transition
 from ckanext.sektoral.model.documents import (
     Analysis, ReportNarrative, ReportVersion,
 )
@@ -254,8 +267,9 @@ def _pivot(path: str, schema: dict[str, Any], fmt: Optional[str],
         years.add(y)
         v = values.get(measure)
         key = (r, y)
-        if v is None:
-            cells.setdefault(key, raw.get(measure) or "...")
+        if v is None:  # a BPS symbol, shown as written ("-": nihil)
+            cells.setdefault(key, bps.canonical(raw.get(measure))
+                             or "...")
         else:
             prev = cells.get(key)
             num = float(v)
@@ -301,11 +315,12 @@ def _figure() -> Any:
 
 
 def year_series(analysis: dict[str, Any], additive: bool = True
-                ) -> list[tuple[str, float]]:
-    """The first measure per year: the sum over regions for a count,
-    their unweighted mean for a rate, index or percentage (as on the
-    public dataset page). A year with a missing cell (a BPS symbol) is
-    left out: its total would count the region as 0."""
+                ) -> list[tuple[str, float, bool]]:
+    """The first measure per year, ``(year, value, complete)``: the sum
+    over regions for a count, their unweighted mean for a rate, index or
+    percentage (as on the public dataset page), of the values that exist
+    (nihil counts as 0); ``complete`` is False when a value not available
+    or confidential was left out. A year with no value is left out."""
     measures = analysis.get("measures") or []
     if not measures:
         return []
@@ -313,15 +328,18 @@ def year_series(analysis: dict[str, Any], additive: bool = True
     for year, values in sorted((analysis.get("by_year") or {}).items()):
         group = values.get(measures[0]) or {}
         total, count = group.get("sum"), group.get("count")
-        if total is None or not count or group.get("missing"):
+        if total is None or not count:
             continue
-        points.append((year, total if additive else total / count))
+        points.append((year, total if additive else total / count,
+                       not group.get("missing")))
     return points
 
 
 def _chart(analysis: dict[str, Any], title: str,
            additive: bool = True) -> Optional[bytes]:
-    """PNG bar chart of :func:`year_series`, or None without data."""
+    """PNG bar chart of :func:`year_series`, or None without data; an
+    incomplete total is a hatched, lighter bar with its year marked
+    ``*`` (explained in the caption)."""
     points = year_series(analysis, additive)
     if not points:
         return None
@@ -331,8 +349,12 @@ def _chart(analysis: dict[str, Any], title: str,
     for patch in list(ax.patches):  # reuse the axes: clear() rebuilds ticks
         patch.remove()
     xs = list(range(len(points)))
-    ax.bar(xs, [p[1] for p in points], color="#1f4e78", width=0.7)
-    ax.set_xticks(xs, [str(p[0]) for p in points])
+    bars = ax.bar(xs, [p[1] for p in points], color="#1f4e78", width=0.7)
+    for bar, point in zip(bars, points):
+        if not point[2]:
+            bar.set_facecolor("#9db7d1")
+            bar.set_hatch("//")
+    ax.set_xticks(xs, [str(p[0]) + ("" if p[2] else "*") for p in points])
     ax.set_xlim(-0.6, len(points) - 0.4)
     ax.relim()
     ax.autoscale_view(scalex=False)
@@ -353,10 +375,55 @@ def _analysis_for(pkg: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {f["resource_id"]: f["analysis"] for f in result.get("files", [])}
 
 
-def build(cycle: Cycle, version: int) -> dict[str, Any]:
-    """Everything the report templates show."""
+def approval_sheet(cycle_id: str,
+                   package_ids: Optional[Any] = None) -> list[dict[str, Any]]:
+    """The approval sheet from the audit log: per step (check, approve)
+    the latest of the cycle's datasets (``package_ids``: only those),
+    with the name of who did it, the position written for it and the
+    date. A step nobody has taken yet has empty name and date."""
+    kop = store.letterhead()
+    steps = [("check", "Diperiksa oleh", kop["checker_position"],
+              kop["checker_nip"]),
+             ("approve", "Disetujui oleh", kop["signatory_position"],
+              kop["signatory_nip"])]
+    rows = []
+    for name, role, position, nip in steps:
+        query = model.Session.query(Transition).filter(
+            Transition.cycle_id == cycle_id, Transition.transition == name)
+        if package_ids is not None:
+            query = query.filter(Transition.package_id.in_(
+                list(package_ids) or [""]))
+        last = query.order_by(Transition.created.desc()).first()
+        entry = {"step": name, "role": role, "position": position,
+                 "nip": nip, "name": "", "date": "", "user": ""}
+        if last is not None:
+            user = model.User.get(last.actor_id) or model.User.get(
+                last.actor_name)
+            entry.update(
+                name=(user.fullname or user.name) if user else
+                last.actor_name, user=last.actor_name,
+                date=store.date_id(_local_date(last.created)))
+        rows.append(entry)
+    return rows
+
+
+def _local_date(when: dt.datetime) -> dt.date:
+    """The portal's date of a naive-UTC audit timestamp."""
+    from ckanext.sektoral.insight.performance import local_date
+
+    return local_date(when)
+
+
+def build(cycle: Cycle, version: int,
+          published: Optional[Any] = None) -> dict[str, Any]:
+    """Everything the report templates show: the draft (every accepted
+    dataset), or with ``published`` (package ids) the final report of the
+    datasets published with the cycle, and nothing of the others but
+    their titles in the annex of data not yet available."""
     from ckanext.sektoral.logic.service import cycle_schedule
 
+    final = published is not None
+    published = set(published or ())
     tr = _id_translator()
     items = store.cycle_items(cycle.id)
     texts = narratives(cycle.id)
@@ -378,15 +445,21 @@ def build(cycle: Cycle, version: int) -> dict[str, Any]:
                 rec["on_time"] += 1
             else:
                 rec["late"] += 1
-        accepted = item.stage in compile_mod.ACCEPTED
+        accepted = (item.package_id in published if final
+                    else item.stage in compile_mod.ACCEPTED)
         files = store.data_files(pkg) if accepted else []
         meta = compile_mod.metadata_row(item, pkg)
-        metadata.append(meta)
+        if accepted or not final:
+            metadata.append(meta)
         if not accepted or not files:
             rec["not_submitted"] += 1
-            reason = ("Belum diterima (tahap: "
-                      f"{STAGE_LABELS.get(item.stage, item.stage)})"
-                      if not accepted else "Tidak ada berkas data yang valid")
+            stage = STAGE_LABELS.get(item.stage, item.stage)
+            if accepted:
+                reason = "Tidak ada berkas data yang valid"
+            elif final:
+                reason = f"Belum dipublikasikan (tahap: {stage})"
+            else:
+                reason = f"Belum diterima (tahap: {stage})"
             not_submitted.append({"title": pkg["title"],
                                   "org": rec["title"], "reason": reason})
             continue
@@ -436,8 +509,18 @@ def build(cycle: Cycle, version: int) -> dict[str, Any]:
     total = len(items)
     accepted = sum(r["accepted"] for r in by_org.values())
     kop = store.letterhead()
+    title = f"Statistik Sektoral {cycle.title}"
     return {
-        "kop": kop, "version": version,
+        "kop": kop, "version": version, "final": final,
+        "title": title if final else f"Draf {title}",
+        "draft_mark": None if final else (
+            f"DRAF \u00b7 laporan {cycle.code} versi {version} \u00b7 "
+            "belum disetujui"),
+        # a draft's sheet stays blank: nobody has approved this version
+        "approval": approval_sheet(cycle.id, published) if final else [
+            dict(a, name="", date="", user="")
+            for a in approval_sheet(cycle.id, [])],
+        "symbols_legend": bps.LEGEND_ID,
         "cycle": {"code": cycle.code, "title": cycle.title,
                   "year": cycle.start_date.year},
         "date": store.date_id(store.today()),
@@ -452,7 +535,8 @@ def build(cycle: Cycle, version: int) -> dict[str, Any]:
             f"produsen data dan BPS selaku pembina data."),
         "conclusion": texts.get(CONCLUSION) or (
             f"Dari {total} data yang diminta pada siklus ini, {accepted} "
-            f"data ({_pct(accepted, total)}) telah diterima dan disajikan "
+            f"data ({_pct(accepted, total)}) telah "
+            f"{'dipublikasikan' if final else 'diterima'} dan disajikan "
             f"dalam publikasi ini; {total - accepted} data belum "
             f"tersedia dan dicantumkan pada lampiran."),
         "legal_basis": [
@@ -505,11 +589,21 @@ def render_docx(ctx: dict[str, Any]) -> bytes:
     from docx.shared import Cm
 
     doc = render.docx_document()
+    if ctx.get("draft_mark"):  # on every page: the section header
+        header = doc.sections[0].header.paragraphs[0]
+        header.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = header.add_run(ctx["draft_mark"])
+        run.bold = True
     render.docx_letterhead(doc, ctx["kop"])
+    if ctx.get("draft_mark"):
+        heading = doc.add_heading("DRAF", 0)
+        heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
     title = doc.add_heading(
         f"STATISTIK SEKTORAL {ctx['cycle']['title'].upper()}", 0)
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    doc.add_paragraph(f"Versi {ctx['version']} — {ctx['date']}").alignment = \
+    doc.add_paragraph(
+        ctx["date"] if ctx.get("final")
+        else f"Draf versi {ctx['version']} — {ctx['date']}").alignment = \
         WD_ALIGN_PARAGRAPH.CENTER
     doc.add_page_break()
     doc.add_heading("Kata Pengantar", 1)
@@ -519,6 +613,7 @@ def render_docx(ctx: dict[str, Any]) -> bytes:
     for basis in ctx["legal_basis"]:
         doc.add_paragraph(basis, style="List Number")
     doc.add_heading("Bab 2 Metodologi", 1)
+    doc.add_paragraph(ctx["symbols_legend"])
     doc.add_paragraph(
         f"Kelengkapan: {ctx['accepted']} dari {ctx['total']} data "
         f"({ctx['accepted_pct']}) diterima.")
@@ -555,11 +650,21 @@ def render_docx(ctx: dict[str, Any]) -> bytes:
                       [[o["title"], o["total"], o["on_time"], o["late"],
                         o["returned"]] for o in ctx["orgs"]])
     doc.add_heading("Lampiran 4 Lembar Persetujuan", 1)
+    doc.add_paragraph(approval_text(ctx))
     render.docx_table(doc, ["", "Nama / NIP", "Tanggal", "Tanda Tangan"],
-                      [["Diperiksa oleh Kepala Bidang Persandian dan "
-                        "Statistik", "", "", ""],
-                       ["Disetujui oleh Kepala Dinas", "", "", ""]])
+                      [[f"{a['role']} {a['position']}",
+                        a["name"] + (f" / NIP. {a['nip']}" if a["nip"]
+                                     else ""),
+                        a["date"], ""] for a in ctx["approval"]])
     return render.docx_bytes(doc)
+
+
+def approval_text(ctx: dict[str, Any]) -> str:
+    if ctx.get("final"):
+        return (f"Laporan Statistik Sektoral {ctx['cycle']['title']} telah "
+                f"diperiksa dan disetujui untuk dipublikasikan.")
+    return (f"Draf laporan Statistik Sektoral {ctx['cycle']['title']} "
+            f"(versi {ctx['version']}) belum disetujui.")
 
 
 def _in_child(func: Any, *args: Any) -> Any:
@@ -598,11 +703,20 @@ def _in_child(func: Any, *args: Any) -> Any:
     return result
 
 
-def render_all(cycle: Cycle, version: int) -> dict[str, bytes]:
+def render_final(cycle: Cycle, version: int,
+                 package_ids: Any) -> dict[str, bytes]:
+    """The final report of approved version ``version``: only the
+    datasets ``package_ids`` (published with the cycle)."""
+    return render_all(cycle, version, published=list(package_ids))
+
+
+def render_all(cycle: Cycle, version: int,
+               published: Optional[list[str]] = None) -> dict[str, bytes]:
     import time
 
     times = [time.perf_counter()]
-    ctx = build(cycle, version)
+    ctx = build(cycle, version, published)
+    ctx["approval_text"] = approval_text(ctx)
     times.append(time.perf_counter())
     docx = _in_child(render_docx, ctx)
     html = render_html(ctx)

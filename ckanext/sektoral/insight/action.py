@@ -100,7 +100,10 @@ def sektoral_chart_data(context: Context, data_dict: DataDict) -> dict[str, Any]
     For a ``data-sektoral`` dataset (the public sees published ones only):
     the newest data file with a Table Schema that passed validation is
     read *with* its schema (Indonesian number formats; the BPS symbols
-    ``...``, ``-``, ``NA``, ``x`` are missing values, never 0).
+    as ``workflow/symbols.py`` defines them: ``-`` nihil, 0; ``...``,
+    ``NA``, ``x`` left out, totals without them marked incomplete). A
+    withdrawn dataset has no series: ``available`` false, ``withdrawn``
+    true and its ``notice`` (``/dataset/<id>/chart-data.json`` answers 410).
 
     :param id: id or name of the dataset
     :type id: string
@@ -108,9 +111,11 @@ def sektoral_chart_data(context: Context, data_dict: DataDict) -> dict[str, Any]
     :returns: ``{"available": bool, "reason": msg (when not available),
         "resource_id", "resource_name", "measure", "measure_title", "unit",
         "aggregation" ("sum" for additive units, "mean" for rates and
-        indices), "by_year": [{"year", "value"}] | null, "by_region":
-        [{"code", "name", "value"}] | null, "region_year", "rows",
-        "columns", "column_titles", "preview": [[cell, ...]],
+        indices), "by_year": [{"year", "value", "missing", "complete"}]
+        | null, "by_region": [{"code", "name", "value", "symbol",
+        "complete"}] | null, "region_year", "rows",
+        "columns", "column_titles", "preview": [[cell, ...]] (typed; BPS
+        symbols canonical), "preview_numbers" (number columns),
         "preview_truncated", "symbols"}``
     :rtype: dictionary
 
@@ -134,6 +139,12 @@ def chart_data_for(pkg: dict[str, Any]) -> dict[str, Any]:
                             "unit": pkg.get("satuan") or ""}
     if pkg.get("type") != DATA_SEKTORAL:
         return dict(base, reason=tk._("Not a sectoral statistics dataset"))
+    from ckanext.sektoral.publication import service as publication
+
+    notice = publication.withdrawal_notice(pkg["id"])
+    if notice is not None:  # its data must no longer be used
+        return dict(base, withdrawn=True, notice=notice,
+                    reason=publication.withdrawal_text(notice))
     resource = tabledata.validated_resource(pkg)
     if resource is None:
         return dict(base, reason=tk._(

@@ -9,7 +9,9 @@ a data table next to the chart (the fallback for anyone who cannot see it).
 
 A missing value (``None``: a BPS symbol such as ``...`` or ``x`` in the
 data) is drawn as *no bar* / *a gap in the line* with the text given as
-``missing_text``, never as 0.
+``missing_text`` (or the category's own text in ``notes``), never as 0.
+A value with a note (e.g. an incomplete total: a region's figure was
+``...`` or ``x``) is drawn with the note next to its number.
 """
 from __future__ import annotations
 
@@ -31,17 +33,21 @@ FONT = "font-family=\"sans-serif\""
 
 
 def format_number(value: Optional[Number], locale: str = "id",
-                  decimals: Optional[int] = None) -> str:
+                  decimals: Optional[int] = None, exact: bool = False) -> str:
     """``1234.5`` -> ``1.234,5`` (``locale="id"``); ``None`` -> ``""``.
 
     ``decimals`` fixes the number of decimals; by default up to 2 are
-    shown (trailing zeros dropped).
+    shown (trailing zeros dropped), every decimal with ``exact`` (a data
+    cell, shown as published).
     """
     from babel.numbers import format_decimal
 
     if value is None:
         return ""
-    if decimals is None:
+    if exact and decimals is None:
+        value = Decimal(repr(value)) if isinstance(value, float) else value
+        pattern = "#,##0." + "#" * 15
+    elif decimals is None:
         pattern = "#,##0.##"
     elif decimals == 0:
         pattern = "#,##0"
@@ -120,25 +126,46 @@ def _svg_open(width: int, height: int, chart_id: str, title: str,
     ]
 
 
+Notes = Optional[Sequence[Optional[str]]]
+#: The note of a value that is nihil: shown instead of its 0.
+NIHIL_TEXT = "-"
+
+
+def _note(notes: Notes, i: int) -> Optional[str]:
+    return notes[i] if notes is not None and i < len(notes) else None
+
+
+def shown(value: Optional[Number], locale: str, missing_text: str,
+          note: Optional[str] = None) -> str:
+    """The text of one value: the number (with its note), or the note /
+    ``missing_text`` when there is no number."""
+    if note == NIHIL_TEXT:  # nihil is shown as "-", never as 0
+        return NIHIL_TEXT
+    if _float(value) is None:
+        return note or missing_text
+    text = format_number(value, locale)
+    return f"{text} ({note})" if note else text
+
+
 def describe(labels: Sequence[str], values: Sequence[Optional[Number]],
-             locale: str, missing_text: str) -> str:
+             locale: str, missing_text: str, notes: Notes = None) -> str:
     """``label: value`` pairs for the ``<desc>`` of a chart."""
     parts = []
-    for label, value in zip(labels, values):
-        shown = (format_number(value, locale) if _float(value) is not None
-                 else missing_text)
-        parts.append(f"{label}: {shown}")
+    for i, (label, value) in enumerate(zip(labels, values)):
+        parts.append(f"{label}: "
+                     f"{shown(value, locale, missing_text, _note(notes, i))}")
     return "; ".join(parts)
 
 
 def bar_chart(labels: Sequence[str], values: Sequence[Optional[Number]], *,
               title: str, value_label: str, category_label: str,
               chart_id: str, locale: str = "id",
-              missing_text: str = "n/a", width: int = 720) -> str:
+              missing_text: str = "n/a", width: int = 720,
+              notes: Notes = None) -> str:
     """Horizontal bar chart (one bar per category, e.g. kabupaten/kota).
 
     Returns the SVG markup; categories without a value get no bar and the
-    text ``missing_text`` instead.
+    text ``notes[i]`` or ``missing_text`` instead.
     """
     numbers = [_float(v) for v in values]
     present = [v for v in numbers if v is not None]
@@ -156,7 +183,7 @@ def bar_chart(labels: Sequence[str], values: Sequence[Optional[Number]], *,
         return left + (v - lo) / (hi - lo) * plot_w
 
     out = _svg_open(width, height, chart_id, title,
-                    describe(labels, values, locale, missing_text))
+                    describe(labels, values, locale, missing_text, notes))
     out.append('<g aria-hidden="true">')
     for t in ticks:
         out.append(f'<line x1="{x(t):.1f}" y1="{top}" x2="{x(t):.1f}" '
@@ -176,7 +203,7 @@ def bar_chart(labels: Sequence[str], values: Sequence[Optional[Number]], *,
             out.append(f'<text x="{zero + 4:.1f}" y="{y + bar_h * 0.7:.1f}" '
                        f'{FONT} font-size="12" font-style="italic" '
                        f'fill="{AXIS_COLOUR}" class="sektoral-chart-missing">'
-                       f'{escape(missing_text)}</text>')
+                       f'{escape(_note(notes, i) or missing_text)}</text>')
             continue
         x0, x1 = sorted((zero, x(value)))
         out.append(f'<rect class="sektoral-chart-bar" x="{x0:.1f}" '
@@ -184,7 +211,8 @@ def bar_chart(labels: Sequence[str], values: Sequence[Optional[Number]], *,
                    f'height="{bar_h}" fill="{BAR_COLOUR}"/>')
         out.append(f'<text x="{x1 + 4:.1f}" y="{y + bar_h * 0.7:.1f}" '
                    f'{FONT} font-size="11" fill="{TEXT_COLOUR}">'
-                   f'{escape(format_number(raw, locale))}</text>')
+                   f'{escape(shown(raw, locale, missing_text, _note(notes, i)))}'
+                   f'</text>')
     out.append(f'<line x1="{zero:.1f}" y1="{top}" x2="{zero:.1f}" '
                f'y2="{top + plot_h}" stroke="{AXIS_COLOUR}"/>')
     out.append(f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" '
@@ -205,9 +233,12 @@ def line_chart(labels: Sequence[str],
                series: Sequence[tuple[str, Sequence[Optional[Number]]]], *,
                title: str, value_label: str, category_label: str,
                chart_id: str, locale: str = "id", missing_text: str = "n/a",
-               width: int = 720, height: int = 340) -> str:
+               width: int = 720, height: int = 340,
+               notes: Notes = None) -> str:
     """Line chart over ordered categories (e.g. years), one line per series
-    (name, values). A missing value breaks the line (no point, no 0)."""
+    (name, values). A missing value breaks the line (no point, no 0);
+    ``notes`` (of the first series) mark values, e.g. incomplete totals
+    (a hollow point and the note next to the number)."""
     palette = (LINE_COLOUR, "#b35900", "#2e7d32", "#6a1b9a", "#c62828")
     left, right, bottom = 80, 30, 70
     extra = TITLE_LINE * (len(title_lines(title)) - 1)
@@ -227,8 +258,9 @@ def line_chart(labels: Sequence[str],
 
     desc = " | ".join(
         (name + ": " if len(series) > 1 else "")
-        + describe(labels, vals, locale, missing_text)
-        for name, vals in series)
+        + describe(labels, vals, locale, missing_text,
+                   notes if s == 0 else None)
+        for s, (name, vals) in enumerate(series))
     out = _svg_open(width, height, chart_id, title, desc)
     out.append('<g aria-hidden="true">')
     for t in ticks:
@@ -248,6 +280,7 @@ def line_chart(labels: Sequence[str],
         segments: list[list[str]] = []
         for i, raw in enumerate(vals):
             v = _float(raw)
+            note = _note(notes, i) if s == 0 else None
             if v is None:
                 if segment:
                     segments.append(segment)
@@ -256,16 +289,24 @@ def line_chart(labels: Sequence[str],
                            f'text-anchor="middle" {FONT} font-size="10" '
                            f'font-style="italic" fill="{AXIS_COLOUR}" '
                            f'class="sektoral-chart-missing">'
-                           f'{escape(missing_text)}</text>')
+                           f'{escape(note or missing_text)}</text>')
                 continue
             segment.append(f"{x(i):.1f},{y(v):.1f}")
-            out.append(f'<circle class="sektoral-chart-point" cx="{x(i):.1f}" '
-                       f'cy="{y(v):.1f}" r="4" fill="{colour}"/>')
+            if note:  # e.g. an incomplete total: a hollow point
+                out.append(f'<circle class="sektoral-chart-point '
+                           f'sektoral-chart-incomplete" cx="{x(i):.1f}" '
+                           f'cy="{y(v):.1f}" r="4" fill="#ffffff" '
+                           f'stroke="{colour}" stroke-width="2"/>')
+            else:
+                out.append(f'<circle class="sektoral-chart-point" '
+                           f'cx="{x(i):.1f}" cy="{y(v):.1f}" r="4" '
+                           f'fill="{colour}"/>')
             if len(series) == 1:
                 out.append(f'<text x="{x(i):.1f}" y="{y(v) - 9:.1f}" '
                            f'text-anchor="middle" {FONT} font-size="11" '
                            f'fill="{TEXT_COLOUR}">'
-                           f'{escape(format_number(raw, locale))}</text>')
+                           f'{escape(shown(raw, locale, missing_text, note))}'
+                           f'</text>')
         if segment:
             segments.append(segment)
         for seg in segments:

@@ -21,7 +21,13 @@ CONTEXT = {
     "dcat": "http://www.w3.org/ns/dcat#",
     "dct": "http://purl.org/dc/terms/",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "adms": "http://www.w3.org/ns/adms#",
+    "sektoral": "urn:ckanext-sektoral:",
 }
+
+#: ADMS status of a withdrawn dataset (EU dataset-status vocabulary).
+ADMS_WITHDRAWN = ("http://publications.europa.eu/resource/authority/"
+                  "dataset-status/WITHDRAWN")
 
 #: EU frequency vocabulary (DCAT-AP) of the ``frekuensi`` codes.
 FREQUENCY_URIS = {
@@ -79,8 +85,16 @@ def _values(value: Any) -> list[str]:
 def dataset_jsonld(pkg: dict[str, Any], *, dataset_url: str,
                    download_urls: Optional[dict[str, str]] = None,
                    variables: Optional[list[dict[str, Any]]] = None,
-                   with_context: bool = True) -> dict[str, Any]:
+                   with_context: bool = True,
+                   withdrawal: Optional[dict[str, Any]] = None
+                   ) -> dict[str, Any]:
     """JSON-LD of one dataset.
+
+    A withdrawn dataset (``withdrawal``: its notice with ``created``,
+    ``note`` and ``text``) says so: ``adms:status`` withdrawn,
+    ``creativeWorkStatus`` "Withdrawn", the notice first in the
+    description and in ``sektoral:withdrawalNotice``, and no distribution
+    of its data (the downloads answer 410).
 
     :param dataset_url: absolute URL of the dataset page (the ``@id``)
     :param download_urls: ``{"text/csv": url, ...}`` of the portal's own
@@ -211,6 +225,21 @@ def dataset_jsonld(pkg: dict[str, Any], *, dataset_url: str,
                               "contentUrl": url, "dcat:downloadURL": url,
                               "encodingFormat": mimetype,
                               "dcat:mediaType": mimetype})
+    if withdrawal is not None:
+        from ckanext.sektoral.workflow.completeness import is_data_resource
+
+        text = withdrawal.get("text") or withdrawal.get("note") or ""
+        doc["adms:status"] = {"@id": ADMS_WITHDRAWN}
+        doc["creativeWorkStatus"] = "Withdrawn"
+        doc["sektoral:withdrawalNotice"] = text
+        doc["sektoral:withdrawn"] = (withdrawal.get("created") or "")[:10]
+        doc["description"] = f"{text}\n\n{doc['description']}".strip()
+        data_urls = {r.get("url") for r in pkg.get("resources") or []
+                     if is_data_resource(r)}
+        distributions = [d for d in distributions
+                         if d["contentUrl"] not in data_urls
+                         and d["contentUrl"] not in
+                         (download_urls or {}).values()]
     if distributions:
         doc["distribution"] = distributions
     return doc

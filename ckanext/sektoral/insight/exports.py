@@ -1,12 +1,22 @@
-"""Downloads of one published dataset's validated data file.
+"""Downloads of one published dataset's validated data file, and the
+canonical CSV every export writes.
 
-* CSV: the cells as published (the OPD's number format and the BPS symbols
-  kept as written, so ``...`` stays "not available", never 0), UTF-8;
+**Canonical CSV** (public CSV, Data Package, cycle compilation): every
+number in one declared form -- decimal point, no thousands separator, no
+exponent (``1234.5``), whatever the OPD's file used (``1.234,5`` under a
+``decimalChar ","`` template, or an XLSX mixing numeric cells with
+``"83,6"`` text); the BPS symbols as :mod:`workflow.symbols` writes them
+(``-``, ``...``, ``NA``, ``x``; ``–`` and ``…`` normalised); its Table
+Schema (:func:`canonical_schema`) declares ``decimalChar "."`` and
+``groupChar ""`` on every number field and the symbols in
+``missingValues``, with their meaning in ``bpsSymbols``.
+
+* CSV: the canonical CSV, UTF-8;
 * XLSX: one ``Data`` sheet with typed values (numbers are numbers; a BPS
   symbol stays text) and a ``Metadata`` sheet;
-* Data Package: a zip with ``datapackage.json`` (Frictionless), the CSV
-  under ``data/`` and the Table Schema (``tableschema.json``), built on the
-  fly and checked with frictionless.
+* Data Package: a zip with ``datapackage.json`` (Frictionless), the
+  canonical CSV under ``data/`` and its Table Schema
+  (``tableschema.json``), built on the fly and checked with frictionless.
 
 Every text cell goes through ``documents.excel.neutralise`` (formula
 injection). Everything is built in memory: the files are small tables.
@@ -14,53 +24,29 @@ injection). Everything is built in memory: the files are small tables.
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import decimal
 import io
 import json
 import re
 import zipfile
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
 from ckanext.sektoral.documents.excel import neutralise
+from ckanext.sektoral.workflow import symbols as bps
 
 XLSX_MIMETYPE = ("application/vnd.openxmlformats-officedocument."
                  "spreadsheetml.sheet")
+
+#: Number format keys of a Table Schema field that the canonical CSV
+#: replaces by its own.
+_NUMBER_KEYS = ("decimalChar", "groupChar", "bareNumber", "format")
 
 
 def safe_name(text: str) -> str:
     """A lowercase file/package name (Data Package ``name`` pattern)."""
     name = re.sub(r"[^a-z0-9._-]+", "-", (text or "").lower()).strip("-.")
     return name or "data"
-
-
-def _rows(path: str, schema: dict[str, Any], typed: bool,
-          fmt: Optional[str] = None):
-    """Header and rows of the file read with its schema: raw cells, or
-    parsed values with BPS symbols back as written (typed)."""
-    from frictionless import Detector, Resource, Schema
-
-    missing = [str(v) for v in schema.get("missingValues", [""])]
-    resource: Any = Resource(path=path, schema=Schema.from_descriptor(schema),
-                             format=fmt or _format(path),
-                             detector=Detector(schema_sync=True))
-    with resource:
-        labels = list(resource.header.labels if resource.header else [])
-        yield labels
-        for row in resource.row_stream:
-            if any(e.type == "blank-row" for e in row.errors):
-                continue
-            raw = list(row.cells)[:len(labels)]
-            if not typed:
-                yield ["" if v is None else v for v in raw]
-                continue
-            values = row.to_dict()
-            out = []
-            for i, name in enumerate(labels):
-                cell = raw[i] if i < len(raw) else None
-                value = values.get(name)
-                if value is None and isinstance(cell, str) and cell in missing:
-                    value = cell or None
-                out.append(_plain(value))
-            yield out
 
 
 def _format(path: str) -> str:
@@ -74,25 +60,153 @@ def _format(path: str) -> str:
     return "csv"
 
 
-def _plain(value: Any) -> Any:
-    from decimal import Decimal
+# -- the canonical form ----------------------------------------------------------
 
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() \
-            else float(value)
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
+def canonical_missing_values(schema: dict[str, Any]) -> list[str]:
+    """The schema's ``missingValues`` as the canonical CSV writes them."""
+    out: list[str] = []
+    for value in schema.get("missingValues", [""]):
+        value = str(value)
+        value = bps.canonical(value) or value
+        if value not in out:
+            out.append(value)
+    return out
+
+
+def canonical_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """The Table Schema of the canonical CSV: same fields and constraints,
+    numbers with ``decimalChar "."`` and ``groupChar ""``, column names
+    neutralised as in the CSV header, canonical ``missingValues`` and the
+    meaning of each BPS symbol (``bpsSymbols``)."""
+    out = json.loads(json.dumps(schema))
+    # a column name that a spreadsheet would run (only in data older than
+    # the upload check) is neutralised here and in the CSV header alike
+    renamed = {}
+    for field in out.get("fields", []):
+        if isinstance(field.get("name"), str):
+            safe = neutralise(field["name"])
+            if safe != field["name"]:
+                renamed[field["name"]] = field["name"] = safe
+    if renamed and "primaryKey" in out:
+        keys = out["primaryKey"]
+        out["primaryKey"] = ([renamed.get(k, k) for k in keys]
+                             if isinstance(keys, list) else
+                             renamed.get(keys, keys))
+    for field in out.get("fields", []):
+        if field.get("type") in ("number", "integer"):
+            for key in _NUMBER_KEYS:
+                field.pop(key, None)
+        if field.get("type") == "number":
+            field["decimalChar"] = "."
+            field["groupChar"] = ""
+        elif field.get("type") == "integer":
+            field["groupChar"] = ""
+    missing = canonical_missing_values(schema)
+    out["missingValues"] = missing
+    meanings = {sym: bps.LABELS_ID[sym] for sym in missing if sym in
+                bps.LABELS_ID}
+    if meanings:
+        out["bpsSymbols"] = meanings
+    return out
+
+
+def canonical_cell(value: Any) -> str:
+    """A parsed value as the canonical CSV writes it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        value = decimal.Decimal(repr(value))
+    if isinstance(value, decimal.Decimal):
+        text = format(value, "f")
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+        return "0" if text in ("-0", "") else text
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        return value.isoformat()
     return str(value)
+
+
+def read_canonical(path: str, schema: dict[str, Any],
+                   fmt: Optional[str] = None
+                   ) -> tuple[list[str], Iterator[tuple[dict[str, Any],
+                                                         dict[str, str]]]]:
+    """Field names and an iterator of (typed values, canonical cells) per
+    row of the validated file read with its schema. A missing cell keeps
+    its BPS symbol (canonical) in the canonical cell and is None in the
+    typed values."""
+    from frictionless import Detector, Resource, Schema
+
+    names = [f["name"] for f in schema.get("fields", [])]
+    declared = {str(v).strip() for v in schema.get("missingValues", [""])}
+    declared.discard("")
+    resource: Any = Resource(path=path, schema=Schema.from_descriptor(schema),
+                             format=fmt or _format(path),
+                             detector=Detector(schema_sync=True))
+
+    def rows() -> Iterator[tuple[dict[str, Any], dict[str, str]]]:
+        with resource:
+            labels = list(resource.header.labels if resource.header else [])
+            index = {n: labels.index(n) for n in names if n in labels}
+            for row in resource.row_stream:
+                if any(e.type == "blank-row" for e in row.errors):
+                    continue
+                values = row.to_dict()
+                raw = row.cells
+                cells = {}
+                for name in names:
+                    value = values.get(name)
+                    i = index.get(name)
+                    cell = raw[i] if i is not None and i < len(raw) else None
+                    if value is None and isinstance(cell, str) and \
+                            cell.strip() in declared:
+                        cells[name] = bps.canonical(cell) or cell.strip()
+                    else:
+                        cells[name] = canonical_cell(value)
+                yield values, cells
+    return names, rows()
+
+
+def canonical_csv(header: list[str], rows: Any, *,
+                  lineterminator: str = "\r\n") -> bytes:
+    """CSV bytes (UTF-8) of a header and rows of canonical cells, every
+    cell neutralised."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator=lineterminator)
+    writer.writerow([neutralise(h) for h in header])
+    for row in rows:
+        writer.writerow([neutralise(c) for c in row])
+    return buf.getvalue().encode("utf-8")
+
+
+def _typed_rows(path: str, schema: dict[str, Any], fmt: Optional[str]):
+    """Header and rows of typed values (numbers as numbers, BPS symbols as
+    their canonical text) for the XLSX download."""
+    names, rows = read_canonical(path, schema, fmt)
+    yield names
+    for values, cells in rows:
+        out = []
+        for name in names:
+            value = values.get(name)
+            if value is None:
+                out.append(cells[name] or None)
+            elif isinstance(value, decimal.Decimal):
+                out.append(int(value) if value == value.to_integral_value()
+                           else float(value))
+            elif isinstance(value, (str, int, float, bool)):
+                out.append(value)
+            else:
+                out.append(canonical_cell(value))
+        yield out
 
 
 def csv_bytes(path: str, schema: dict[str, Any],
               fmt: Optional[str] = None) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    for row in _rows(path, schema, typed=False, fmt=fmt):
-        writer.writerow([neutralise(v if isinstance(v, str) else str(v))
-                         for v in row])
-    return out.getvalue().encode("utf-8")
+    """The canonical CSV of a validated data file."""
+    names, rows = read_canonical(path, schema, fmt)
+    return canonical_csv(names, ([cells[n] for n in names]
+                                 for _values, cells in rows))
 
 
 def xlsx_bytes(path: str, schema: dict[str, Any], *,
@@ -106,7 +220,7 @@ def xlsx_bytes(path: str, schema: dict[str, Any], *,
     wb = Workbook(write_only=False)
     ws = wb.active
     ws.title = data_sheet
-    for i, row in enumerate(_rows(path, schema, typed=True, fmt=fmt)):
+    for i, row in enumerate(_typed_rows(path, schema, fmt)):
         ws.append([neutralise(v) for v in row])
         if i == 0:
             for cell in ws[1]:
@@ -128,7 +242,8 @@ def datapackage_descriptor(pkg: dict[str, Any], schema: dict[str, Any],
                            csv_path: str, *, homepage: str,
                            resource_title: Optional[str] = None
                            ) -> dict[str, Any]:
-    """``datapackage.json`` of one dataset (validated with frictionless)."""
+    """``datapackage.json`` of one dataset (validated with frictionless);
+    ``schema`` is the canonical CSV's (:func:`canonical_schema`)."""
     from frictionless import Package
 
     name = safe_name(pkg.get("name") or pkg.get("id") or "data")
@@ -181,13 +296,14 @@ def datapackage_zip(pkg: dict[str, Any], path: str, schema: dict[str, Any],
                     *, homepage: str, fmt: Optional[str] = None) -> bytes:
     name = safe_name(pkg.get("name") or "data")
     csv_path = f"data/{name}.csv"
-    descriptor = datapackage_descriptor(pkg, schema, csv_path,
+    canonical = canonical_schema(schema)
+    descriptor = datapackage_descriptor(pkg, canonical, csv_path,
                                         homepage=homepage)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("datapackage.json",
                     json.dumps(descriptor, ensure_ascii=False, indent=2))
         zf.writestr("tableschema.json",
-                    json.dumps(schema, ensure_ascii=False, indent=2))
+                    json.dumps(canonical, ensure_ascii=False, indent=2))
         zf.writestr(csv_path, csv_bytes(path, schema, fmt))
     return out.getvalue()

@@ -13,6 +13,7 @@ from markupsafe import Markup
 import ckan.plugins.toolkit as tk
 
 from ckanext.sektoral.insight import charts
+from ckanext.sektoral.workflow import symbols as bps
 
 log = logging.getLogger(__name__)
 
@@ -38,14 +39,29 @@ def _locale() -> str:
         return tk.config.get("ckan.locale_default") or "id"
 
 
-def sektoral_number(value: Any, decimals: Optional[int] = None) -> str:
+def sektoral_number(value: Any, decimals: Optional[int] = None,
+                    exact: bool = False) -> str:
     """A number in the UI language's format (``1.234,5`` in Indonesian);
-    "" for None (a missing value is never shown as 0)."""
+    "" for None (a missing value is never shown as 0); text (a BPS
+    symbol) as it is. ``exact``: every decimal (a data cell)."""
     if value is None or value == "":
         return ""
     if isinstance(value, str):
         return value
-    return charts.format_number(value, _locale(), decimals)
+    return charts.format_number(value, _locale(), decimals, exact=exact)
+
+
+def symbol_text(symbol: Optional[str]) -> Optional[str]:
+    """What a page shows for a BPS symbol (None: no symbol): ``-`` for
+    nihil, the symbol and its meaning for the others, never a number."""
+    if not symbol:
+        return None
+    kind = bps.kind(symbol)
+    if kind == bps.NIHIL:
+        return "-"
+    if kind == bps.CONFIDENTIAL:
+        return tk._("x (confidential)")
+    return tk._("%(symbol)s (not available)") % {"symbol": symbol}
 
 
 def _is_public_data(pkg: dict[str, Any]) -> bool:
@@ -66,7 +82,8 @@ def sektoral_dataset_chart(pkg: dict[str, Any]) -> Optional[dict[str, Any]]:
         log.exception("chart data of %s", pkg.get("id"))
         return None
     if not data.get("available"):
-        return {"available": False, "reason": data.get("reason")}
+        return {"available": False, "reason": data.get("reason"),
+                "withdrawn": bool(data.get("withdrawn"))}
     locale = _locale()
     missing = tk._("not available")
     unit = data.get("unit") or ""
@@ -74,7 +91,21 @@ def sektoral_dataset_chart(pkg: dict[str, Any]) -> Optional[dict[str, Any]]:
     value_label = f"{measure} ({unit})" if unit else measure
     view: dict[str, Any] = {"available": True, "data": data,
                             "value_label": value_label,
-                            "missing_text": missing}
+                            "missing_text": missing,
+                            "legend": tk._(bps.LEGEND)}
+    region_notes = [symbol_text(r.get("symbol"))
+                    for r in data.get("by_region") or []]
+    year_notes = [None if r.get("complete", True) or r["value"] is None
+                  else tk._("incomplete total")
+                  for r in data.get("by_year") or []]
+    view["region_rows"] = [
+        {"label": r["name"], "text": charts.shown(r["value"], locale, missing,
+                                                  note)}
+        for r, note in zip(data.get("by_region") or [], region_notes)]
+    view["year_rows"] = [
+        {"label": r["year"], "text": charts.shown(r["value"], locale, missing,
+                                                  note)}
+        for r, note in zip(data.get("by_year") or [], year_notes)]
     if data.get("by_region"):
         labels = [r["name"] for r in data["by_region"]]
         values = [r["value"] for r in data["by_region"]]
@@ -89,7 +120,7 @@ def sektoral_dataset_chart(pkg: dict[str, Any]) -> Optional[dict[str, Any]]:
             labels, values, title=title, value_label=value_label,
             category_label=tk._("Regency/city"),
             chart_id=f"sektoral-chart-region-{pkg['id'][:8]}",
-            locale=locale, missing_text=missing))
+            locale=locale, missing_text=missing, notes=region_notes))
     if data.get("by_year") and len(data["by_year"]) >= 1:
         labels = [str(r["year"]) for r in data["by_year"]]
         values = [r["value"] for r in data["by_year"]]
@@ -107,7 +138,7 @@ def sektoral_dataset_chart(pkg: dict[str, Any]) -> Optional[dict[str, Any]]:
             labels, [(measure, values)], title=title,
             value_label=value_label, category_label=tk._("Year"),
             chart_id=f"sektoral-chart-year-{pkg['id'][:8]}",
-            locale=locale, missing_text=missing))
+            locale=locale, missing_text=missing, notes=year_notes))
     return view
 
 
@@ -117,6 +148,8 @@ def sektoral_data_downloads(pkg: dict[str, Any]) -> list[dict[str, str]]:
     from ckanext.sektoral.insight import tabledata
 
     if not _is_public_data(pkg) or tabledata.validated_resource(pkg) is None:
+        return []
+    if _withdrawal(pkg) is not None:  # its data is no longer served
         return []
     return [{"format": key, "label": label, "mimetype": mimetype,
              "url": tk.url_for("sektoral_public.download", id=pkg["name"],
@@ -136,11 +169,24 @@ def jsonld_document(pkg: dict[str, Any], *, with_context: bool = True
         d["mimetype"]: tk.url_for("sektoral_public.download", id=pkg["name"],
                                   fmt=d["format"], _external=True)
         for d in (sektoral_data_downloads(pkg) if resource else [])}
+    withdrawal = _withdrawal(pkg) if _is_public_data(pkg) else None
+    if withdrawal is not None:
+        from ckanext.sektoral.publication import service as publication
+
+        withdrawal = dict(withdrawal,
+                          text=publication.withdrawal_text(withdrawal))
     return dcat.dataset_jsonld(
         pkg, dataset_url=tk.url_for("dataset.read", id=pkg["name"],
                                     _external=True),
         download_urls=downloads,
-        variables=(schema or {}).get("fields"), with_context=with_context)
+        variables=(schema or {}).get("fields"), with_context=with_context,
+        withdrawal=withdrawal)
+
+
+def _withdrawal(pkg: dict[str, Any]) -> Optional[dict[str, Any]]:
+    from ckanext.sektoral.publication import service as publication
+
+    return publication.withdrawal_notice(pkg["id"])
 
 
 def script_json(document: Any) -> Markup:

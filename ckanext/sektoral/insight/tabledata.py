@@ -3,20 +3,28 @@
 ``validated_resource(pkg)`` picks the data file to show (a data resource
 with a Table Schema that ckanext-validation reported ``success`` for);
 ``read_table(path, schema)`` reads it *with* its schema (so ``1.234,5``
-is 1234.5 under ``decimalChar ","`` and the BPS symbols are missing
-values, never 0) and returns the chart series and a preview; the result is
+is 1234.5 under ``decimalChar ","``) and returns the chart series and a
+preview; the result is
 cached per file (path, size, modification time, schema).
 
-Series:
+Series (the BPS symbols count as ``workflow/symbols.py`` says: ``-`` is
+nihil, 0; ``...``, ``NA``, ``x`` and empty cells are left out):
 
 * ``by_year``: the measure per year, over all regions: the **sum** for an
   additive unit (ton, jiwa, unit), the **unweighted mean** of the regions
-  for a rate, index or percentage (``aggregation`` says which). A year
-  with any missing cell (a BPS symbol) is ``None`` with ``missing`` > 0:
-  a total without some regions would silently count them as 0;
+  for a rate, index or percentage (``aggregation`` says which), of the
+  values that exist; ``missing`` counts the cells left out and
+  ``complete`` is False when there are any (the total is then marked
+  incomplete wherever it is shown); ``value`` is None only when no value
+  exists;
 * ``by_region``: the measure per kabupaten/kota in the latest year that
   has any value (``region_year``), in the order of the code list, with
-  its name; ``None`` where the cell is a symbol or the row is absent.
+  its name; ``value`` None and ``symbol`` the BPS symbol to show (``x``,
+  ``NA``, ``...``) where no value exists, ``symbol`` ``-`` (value 0) where
+  every cell was nihil;
+* ``preview``: the first rows, typed (numbers as numbers, to be shown in
+  the reader's number format; ``preview_numbers`` lists the number
+  columns), BPS symbols in their canonical form.
 """
 from __future__ import annotations
 
@@ -29,6 +37,7 @@ from typing import Any, Optional
 
 from ckanext.sektoral import tables
 from ckanext.sektoral.analysis import stats
+from ckanext.sektoral.workflow import symbols as bps
 
 #: Words of a unit, measure or title that make a measure non-additive.
 NON_ADDITIVE_WORDS = ("persen", "%", "indeks", "index", "rasio", "ratio",
@@ -126,29 +135,37 @@ def _read(path: str, schema: dict[str, Any], fmt: Optional[str],
     resource: Any = Resource(path=path, schema=Schema.from_descriptor(schema),
                              format=summary.get("format"),
                              detector=Detector(schema_sync=True))
-    cells: dict[tuple[Any, Any], list[Decimal]] = {}
-    seen: dict[tuple[Any, Any], bool] = {}
-    gaps: dict[tuple[Any, Any], int] = {}
+    symbols_seen: dict[tuple[Any, Any], set[str]] = {}
+    tallies: dict[tuple[Any, Any], bps.Tally] = {}
     preview: list[list[Any]] = []
+    types = {n: (fields.get(n) or {}).get("type") for n in columns}
+    declared = {str(v).strip() for v in schema.get("missingValues", [""])}
+    declared.discard("")
     with resource:
+        labels = list(resource.header.labels if resource.header else [])
+        at = labels.index(measure) if measure in labels else None
         for row in resource.row_stream:
             if any(e.type == "blank-row" for e in row.errors):
                 continue
+            values = row.to_dict()
+            raw = list(row.cells)
             if len(preview) < preview_rows:
-                raw = list(row.cells)
-                preview.append([_cell(v) for v in raw[:len(columns)]])
+                preview.append([_preview_cell(values.get(name), cell,
+                                              types.get(name), declared)
+                                for name, cell in zip(columns, raw)])
             if measure is None:
                 continue
-            values = row.to_dict()
             key = (str(values.get(region)) if region and
                    values.get(region) is not None else None,
                    values.get(year) if year else None)
-            seen[key] = True
-            value = stats._to_decimal(values.get(measure))
-            if value is not None:
-                cells.setdefault(key, []).append(value)
-            else:
-                gaps[key] = gaps.get(key, 0) + 1
+            cell = raw[at] if at is not None and at < len(raw) else None
+            if bps.symbol(cell) not in declared:
+                cell = None
+            tallies.setdefault(key, bps.Tally()).add(values.get(measure),
+                                                      cell)
+            if values.get(measure) is None and bps.symbol(cell):
+                symbols_seen.setdefault(key, set()).add(
+                    bps.canonical(cell))
 
     result: dict[str, Any] = {
         "rows": summary["rows"],
@@ -156,6 +173,8 @@ def _read(path: str, schema: dict[str, Any], fmt: Optional[str],
         "column_titles": [fields.get(c, {}).get("title") or c
                           for c in columns],
         "preview": preview,
+        "preview_numbers": [i for i, c in enumerate(columns)
+                            if (fields.get(c) or {}).get("type") == "number"],
         "preview_truncated": summary["rows"] > len(preview),
         "region_field": region,
         "year_field": year,
@@ -171,46 +190,79 @@ def _read(path: str, schema: dict[str, Any], fmt: Optional[str],
     }
     if measure is None:
         return result
+    seen = tallies
     years = sorted({y for _, y in seen if y is not None})
     if year and years:
         by_year = []
         for y in years:
-            groups = [v for (r, yy), v in cells.items() if yy == y]
-            missing = sum(n for (r, yy), n in gaps.items() if yy == y)
-            entry: dict[str, Any] = {"year": stats._json_value(y),
-                                     "value": None, "missing": missing}
-            if groups and not missing:
-                if additive:
-                    total = sum((sum(g) for g in groups), Decimal(0))
-                else:
-                    per_region = [sum(g) / len(g) for g in groups]
-                    total = sum(per_region, Decimal(0)) / len(per_region)
-                entry["value"] = stats._json_number(total)
+            total = bps.Tally()
+            groups = [t for (r, yy), t in tallies.items() if yy == y]
+            for t in groups:
+                total.merge(t)
+            entry: dict[str, Any] = {
+                "year": stats._json_value(y),
+                "value": stats._json_number(_aggregate(groups, additive)),
+                "missing": total.gaps, "complete": total.complete}
             by_year.append(entry)
         result["by_year"] = by_year
     if region:
-        with_value = [y for (r, y) in cells if r is not None]
+        with_value = [y for (r, y), t in tallies.items()
+                      if r is not None and t.count]
         latest = max(with_value, default=None,
                      key=lambda v: (v is not None, v))
         regions = _region_order({r for r, _ in seen if r is not None})
         by_region = []
         for code, name in regions:
             if year:
-                group = cells.get((code, latest)) or []
-                missing = gaps.get((code, latest), 0)
+                keys = [(code, latest)]
             else:
-                group = [v for (r, _), g in cells.items() if r == code
-                         for v in g]
-                missing = sum(n for (r, _), n in gaps.items() if r == code)
-            value = None
-            if group and not missing:
-                value = (sum(group, Decimal(0)) if additive
-                         else sum(group, Decimal(0)) / len(group))
+                keys = [k for k in tallies if k[0] == code]
+            group = bps.Tally()
+            for k in keys:
+                if k in tallies:
+                    group.merge(tallies[k])
+            value = group.sum if additive else group.mean
+            shown = "-" if group.only_nihil else None
+            if value is None:
+                found = set().union(*(symbols_seen.get(k, set())
+                                      for k in keys))
+                shown = (next(iter(found)) if len(found) == 1 else
+                         "x" if "x" in found else "...")
             by_region.append({"code": code, "name": name,
-                              "value": stats._json_number(value)})
+                              "value": stats._json_number(value),
+                              "symbol": shown,
+                              "complete": group.complete})
         result["by_region"] = by_region
         result["region_year"] = stats._json_value(latest) if year else None
     return result
+
+
+def _aggregate(groups: list[bps.Tally], additive: bool) -> Optional[Decimal]:
+    """Total of a year over its region groups: the sum of what exists
+    (additive), else the unweighted mean of the regions' values; None when
+    no value exists. Whether it is complete is the caller's business."""
+    if additive:
+        present = [t.sum for t in groups if t.sum is not None]
+        return sum(present, Decimal(0)) if present else None
+    per_region = [t.mean for t in groups if t.mean is not None]
+    if not per_region:
+        return None
+    return sum(per_region, Decimal(0)) / len(per_region)
+
+
+def _preview_cell(value: Any, cell: Any, ftype: Optional[str],
+                  declared: set[str]) -> Any:
+    """A preview cell: the typed value (a number for a numeric column,
+    shown in the reader's number format), a BPS symbol in its canonical
+    form, or the text as written."""
+    if value is None:
+        if bps.symbol(cell) in declared:
+            return bps.canonical(cell)
+        return "" if cell is None else _cell(cell)
+    if ftype in ("number", "integer") and isinstance(value, (Decimal, int)) \
+            and not isinstance(value, bool):
+        return stats._json_number(value)
+    return _cell(value)
 
 
 def _cell(value: Any) -> Any:

@@ -93,11 +93,13 @@ def sektoral_publication_actions(pkg: Any) -> list[dict[str, str]]:
     if not isinstance(pkg, dict) or not pkg.get("id"):
         return []
     stage = (pkg.get("sektoral") or {}).get("stage")
-    if stage != "dipublikasikan":
+    if stage not in ("dipublikasikan", "ditarik"):
         return []
     out = []
-    for what, label in (("reopen", tk._("Reopen for revision")),
-                        ("withdraw", tk._("Withdraw"))):
+    choices = [("reopen", tk._("Reopen for revision"))]
+    if stage == "dipublikasikan":  # a withdrawn dataset: only a revision
+        choices.append(("withdraw", tk._("Withdraw")))
+    for what, label in choices:
         try:
             tk.check_access("sektoral_" + what, {"user": tk.g.user},
                             {"id": pkg["id"]})

@@ -1,15 +1,20 @@
 """Publication of a cycle, revisions and withdrawals (step 6 of the SOP).
 
 * :func:`publish_cycle`: every approved item of a cycle becomes public,
-  the approved report version becomes a public ``publikasi`` dataset
-  linked to them, publication dates are set -- in one database
+  the approved report version, rendered again as the final report of
+  exactly those items (:func:`final_report`), becomes a public
+  ``publikasi`` dataset linked to them, publication dates are set -- in one database
   transaction: a failure anywhere publishes nothing (no stage changed, no
   audit row, no ``publikasi``, nothing indexed, no file left behind).
 * :func:`reopen`: staff reopen a published dataset for a logged revision
   (back to the draft report; checked, approved and published again with
   ``sektoral_publish``); the dataset stays public with a revision notice.
 * :func:`withdraw`: staff withdraw a published dataset with a public
-  notice that stays on its page (final).
+  notice that stays on its page; from then on its data is not served
+  (:func:`withdrawal_notice`: downloads and chart series answer 410 with
+  the notice; the files stay stored). Only a logged revision (reopen,
+  check, approve, publish) brings corrected data back; its publication
+  lifts the withdrawal.
 
 Actions call these after their auth check; nothing here reads the request.
 """
@@ -20,6 +25,7 @@ import json
 import logging
 import os
 import shutil
+import tempfile
 import uuid
 from typing import Any, Optional
 
@@ -67,6 +73,30 @@ def approved_report(cycle_id: str) -> Optional[dict[str, Any]]:
     if not version or not version.get("approved"):
         return None
     return version
+
+
+def final_report(cycle: Cycle, report: dict[str, Any],
+                 package_ids: list[str], workdir: str) -> dict[str, str]:
+    """The approved version rendered as the final report of the datasets
+    ``package_ids`` (files under ``workdir``, by format); empty when the
+    documents area cannot render it (the approved files are then used)."""
+    try:
+        from ckanext.sektoral.documents import report as documents_report
+    except ImportError:
+        return {}
+    render = getattr(documents_report, "render_final", None)
+    if render is None:
+        return {}
+    outputs = render(cycle, int(report.get("version") or 0), package_ids)
+    files = {}
+    for key, content in outputs.items():
+        if key not in REPORT_FORMATS:
+            continue
+        path = os.path.join(workdir, f"laporan-{cycle.code.lower()}.{key}")
+        with open(path, "wb") as f:
+            f.write(content)
+        files[key] = path
+    return files
 
 
 # -- moves ----------------------------------------------------------------------
@@ -224,7 +254,12 @@ def publish_cycle(context: dict[str, Any], cycle_ref: str,
         sk_config.approval_chain())["publish"]}
     staged: list[tuple[str, str]] = []  # (temp path, final path)
     rows: list[Transition] = []
+    workdir = tempfile.mkdtemp(prefix="sektoral-final-report-")
     try:
+        # The published report: the approved version rendered as final,
+        # from the datasets published now and nothing else.
+        files = final_report(cycle, report, [i.package_id for i in items],
+                             workdir) or files
         for item in items:
             rows.append(_move(item, "publish", user, note, publish_rule))
             wf._make_public(item.package_id)
@@ -244,9 +279,11 @@ def publish_cycle(context: dict[str, Any], cycle_ref: str,
         model.Session.rollback()
         for temp, _final in staged:
             _remove(temp)
+        shutil.rmtree(workdir, ignore_errors=True)
         raise
     for temp, final in staged:  # committed: move the files into place
         os.replace(temp, final)
+    shutil.rmtree(workdir, ignore_errors=True)
     model.Session.expire_all()
     for item in items:
         wf.reindex(item.package_id)
@@ -341,7 +378,8 @@ def reopen(context: dict[str, Any], package_id: str, note: str,
 
 def withdraw(context: dict[str, Any], package_id: str, note: str,
              version: Optional[int] = None) -> dict[str, Any]:
-    """Withdraw a published dataset with a public notice (final)."""
+    """Withdraw a published dataset with a public notice (its data is no
+    longer served until a revision of it is published)."""
     return _after_publication(context, package_id, "withdraw", WITHDRAWAL,
                               note, version)
 
@@ -399,24 +437,61 @@ def publish_dates(package_id: str) -> dict[str, Optional[str]]:
             "last_published": last.isoformat() if last else None}
 
 
-def notice_for(package_id: str) -> Optional[dict[str, Any]]:
-    """The public notice of a dataset: its withdrawal (always shown), else
-    its latest revision (open while the dataset is being corrected, then
-    shown as revised with the date it was published again); None if the
-    dataset has neither."""
-    notices = model.Session.query(Notice).filter(
-        Notice.package_id == package_id).order_by(Notice.created.desc()).all()
-    if not notices:
+def _last_publish(package_id: str) -> Optional[dt.datetime]:
+    return model.Session.query(sa.func.max(Transition.created)).filter(
+        Transition.package_id == package_id,
+        Transition.transition == "publish").scalar()
+
+
+def _current_withdrawal(package_id: str) -> Optional[Notice]:
+    """The withdrawal in force: the latest withdrawal notice, unless the
+    dataset was published again after it (a revision lifted it)."""
+    withdrawal = model.Session.query(Notice).filter(
+        Notice.package_id == package_id, Notice.kind == WITHDRAWAL).order_by(
+        Notice.created.desc()).first()
+    if withdrawal is None:
         return None
-    withdrawal = next((n for n in notices if n.kind == WITHDRAWAL), None)
-    dates = publish_dates(package_id)
-    if withdrawal is not None:
-        data = withdrawal.as_dict()
-        data.update(dates, state="withdrawn")
-        return data
-    revision = notices[0]
+    last = _last_publish(package_id)
+    if last is not None and last > withdrawal.created:
+        return None
+    return withdrawal
+
+
+def withdrawal_notice(package_id: str) -> Optional[dict[str, Any]]:
+    """The withdrawal in force of a dataset (its notice, ``state``
+    ``withdrawn``), or None: the gate of every data download and chart
+    series."""
+    withdrawal = _current_withdrawal(package_id)
+    if withdrawal is None:
+        return None
+    data = withdrawal.as_dict()
+    data.update(publish_dates(package_id), state="withdrawn")
+    return data
+
+
+def withdrawal_text(notice: dict[str, Any]) -> str:
+    """The notice as one sentence (410 answers, API, DCAT)."""
+    created = (notice.get("created") or "")[:10]
+    return tk._("This dataset was withdrawn on %(date)s and its data must "
+                "no longer be used. Withdrawal notice: %(note)s") % {
+        "date": created, "note": notice.get("note") or ""}
+
+
+def notice_for(package_id: str) -> Optional[dict[str, Any]]:
+    """The public notice of a dataset: its withdrawal while in force
+    (always shown), else its latest revision (open while the dataset is
+    being corrected, then shown as revised with the date it was published
+    again); None if the dataset has neither."""
+    withdrawn = withdrawal_notice(package_id)
+    if withdrawn is not None:
+        return withdrawn
+    revision = model.Session.query(Notice).filter(
+        Notice.package_id == package_id, Notice.kind == REVISION).order_by(
+        Notice.created.desc()).first()
+    if revision is None:
+        return None
     data = revision.as_dict()
-    data.update(dates)
+    data.update(publish_dates(package_id))
     republished = model.Session.query(sa.func.min(Transition.created)).filter(
         Transition.package_id == package_id,
         Transition.transition == "publish",

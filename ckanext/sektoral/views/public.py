@@ -5,6 +5,14 @@
 * ``/dataset/<id>/download/<fmt>``   the validated data of a published
                                      dataset as ``csv``, ``xlsx`` or
                                      ``datapackage`` (zip)
+* ``/dataset/<id>/chart-data.json``  its chart series (JSON of
+                                     ``sektoral_chart_data``)
+
+A withdrawn dataset keeps its page and notice, but its data is no longer
+served: the downloads, the chart series and CKAN's own download of its
+data files answer **410 Gone** with the withdrawal notice (the files stay
+stored and are served again once a revision of the dataset is
+published).
 * ``/dataset/<id>.jsonld``           DCAT-compatible JSON-LD of a dataset
 * ``/catalog.jsonld``                the catalogue of published datasets
                                      (``page``, 100 per page)
@@ -23,6 +31,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.sektoral.insight import dcat, exports, tabledata
 from ckanext.sektoral.insight.helpers import DOWNLOADS, jsonld_document
+from ckanext.sektoral.workflow import symbols as bps
 
 blueprint = Blueprint("sektoral_public", __name__)
 
@@ -60,10 +69,26 @@ def _published_dataset(id: str) -> dict[str, Any]:
     return pkg
 
 
+def _gone(notice: dict[str, Any]) -> Any:
+    """410 with the withdrawal notice (CKAN's error page)."""
+    from ckanext.sektoral.publication import service as publication
+
+    return tk.abort(410, publication.withdrawal_text(notice))
+
+
+def _withdrawn(package_id: str) -> Any:
+    from ckanext.sektoral.publication import service as publication
+
+    return publication.withdrawal_notice(package_id)
+
+
 def download(id: str, fmt: str) -> Response:
     if fmt not in {key for key, _label, _mime in DOWNLOADS}:
         return tk.abort(404, tk._("Unknown format"))
     pkg = _published_dataset(id)
+    notice = _withdrawn(pkg["id"])
+    if notice is not None:
+        return _gone(notice)
     resource = tabledata.validated_resource(pkg) \
         if pkg.get("type") == "data-sektoral" else None
     path = tabledata.resource_path(resource) if resource else None
@@ -89,6 +114,54 @@ def download(id: str, fmt: str) -> Response:
     return Response(body, mimetype=mimetype, headers={
         "Content-Disposition": f'attachment; filename="{filename}"',
         "X-Content-Type-Options": "nosniff"})
+
+
+def chart_data(id: str) -> Response:
+    """The chart series of a dataset as JSON (whoever may read it); 410
+    with the notice for a withdrawn dataset."""
+    from ckanext.sektoral.publication import service as publication
+
+    try:
+        data = tk.get_action("sektoral_chart_data")(_context(), {"id": id})
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return tk.abort(404, tk._("Dataset not found"))
+    status = 200
+    if data.get("withdrawn"):
+        status = 410
+        data = {"id": data["id"], "available": False, "withdrawn": True,
+                "notice": data["notice"],
+                "message": publication.withdrawal_text(data["notice"])}
+    return Response(json.dumps(data, ensure_ascii=False), status=status,
+                    mimetype="application/json")
+
+
+def refuse_withdrawn_resource_download() -> Any:
+    """Before CKAN's resource download (``/dataset/<id>/resource/<rid>/
+    download``): a data file of a withdrawn dataset answers 410 with the
+    notice. Other resources, and every other request, pass."""
+    from flask import request
+
+    endpoint = request.endpoint or ""
+    if not endpoint.endswith("resource.download"):
+        return None
+    resource_id = (request.view_args or {}).get("resource_id")
+    from ckan import model
+
+    resource = model.Resource.get(resource_id or "")
+    if resource is None or resource.state != "active":
+        return None
+    from ckanext.sektoral.workflow.completeness import is_data_resource
+
+    data = {"format": resource.format, "url": resource.url,
+            "url_type": resource.url_type, "name": resource.name,
+            "mimetype": resource.mimetype,
+            **(resource.extras or {})}
+    if not is_data_resource(data):
+        return None
+    notice = _withdrawn(resource.package_id)
+    if notice is None:
+        return None
+    return _gone(notice)
 
 
 def _metadata_rows(pkg: dict[str, Any]) -> list[tuple[str, str]]:
@@ -120,9 +193,7 @@ def _metadata_rows(pkg: dict[str, Any]) -> list[tuple[str, str]]:
         (tk._("Licence"), pkg.get("license_title") or ""),
         (tk._("Source"), tk.url_for("dataset.read", id=pkg["name"],
                                     _external=True)),
-        (tk._("Missing values"), tk._(
-            "The BPS symbols (..., -, NA, x) mean that no value is "
-            "available; they are not zero.")),
+        (tk._("Missing values"), tk._(bps.LEGEND)),
     ]
     return [(k, str(v)) for k, v in rows if v]
 
@@ -163,6 +234,9 @@ blueprint.add_url_rule("/statistik/<code>", "cycle_read", cycle_read,
                        methods=["GET"])
 blueprint.add_url_rule("/dataset/<id>/download/<fmt>", "download", download,
                        methods=["GET"])
+blueprint.add_url_rule("/dataset/<id>/chart-data.json", "chart_data",
+                       chart_data, methods=["GET"])
+blueprint.before_app_request(refuse_withdrawn_resource_download)
 blueprint.add_url_rule("/dataset/<id>.jsonld", "dataset_jsonld",
                        dataset_jsonld, methods=["GET"])
 blueprint.add_url_rule("/catalog.jsonld", "catalog_jsonld", catalog_jsonld,

@@ -211,12 +211,14 @@ def after_publication() -> dict[str, Transition]:
     """Transitions of a published dataset (outside the six steps, so not in
     :func:`transitions`): staff reopen it for a logged revision (it goes
     back to the draft report, is checked and approved again, then
-    published again with ``publish``), or withdraw it with a public notice
-    (final). Both need a note."""
+    published again with ``publish``), or withdraw it with a public notice.
+    A withdrawn dataset is never edited or withdrawn again; only a logged
+    revision (``reopen``) can bring corrected data back, through the same
+    check, approval and publication. Both need a note."""
     staf = Position.STAF.value
     items = [
-        Transition("reopen", frozenset({Stage.PUBLISHED}), Stage.IN_REPORT,
-                   6, staf, note_required=True,
+        Transition("reopen", frozenset({Stage.PUBLISHED, Stage.WITHDRAWN}),
+                   Stage.IN_REPORT, 6, staf, note_required=True,
                    label=N_("Reopen for revision")),
         Transition("withdraw", frozenset({Stage.PUBLISHED}), Stage.WITHDRAWN,
                    6, staf, note_required=True, label=N_("Withdraw")),
