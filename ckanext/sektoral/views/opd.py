@@ -141,11 +141,12 @@ def _file_reason(check: dict[str, Any]) -> Optional[str]:
                     "page in a moment") % {"file": name}
     if status == "failure":
         count = check.get("error_count") or 0
+        # ungettext formats with its keyword arguments (and ``num``)
         return tk.ungettext(
             "%(file)s: validation found %(num)s error; correct the file "
             "and upload it again",
             "%(file)s: validation found %(num)s errors; correct the file "
-            "and upload it again", count) % {"file": name, "num": count}
+            "and upload it again", count, file=name)
     if status == "error":
         return tk._("%(file)s: the file could not be validated (wrong "
                     "format or unreadable)") % {"file": name}
