@@ -17,6 +17,7 @@ __all__: list[str] = [
     "sektoral_transition_label",
     "sektoral_nav_items",
     "humanize_entity_type",
+    "sektoral_validation_problems",
 ]
 
 
@@ -149,3 +150,13 @@ def humanize_entity_type(next_helper: Any, entity_type: str,
     if entity_type == "package" and object_type == "data-sektoral":
         return None
     return next_helper(entity_type, object_type, purpose)
+
+
+def sektoral_validation_problems(record: Optional[dict[str, Any]],
+                                 resource: Optional[dict[str, Any]] = None,
+                                 per_kind: int = 10) -> list[dict[str, Any]]:
+    """The problems of a validation record explained in the language of
+    the page: ``[{"text", "row", "column"}]`` (see
+    ``ckanext.sektoral.datafile``)."""
+    from ckanext.sektoral.datafile import hooks as datafile_hooks
+    return datafile_hooks.explained(record, resource, per_kind)

@@ -86,7 +86,7 @@ def test_full_validation_report_is_readable(app, failed, role):
     assert "8272" in report  # the BPS code to use instead of 82.72
     assert "datatidak valid" not in report
     assert "Durasi: s" not in report and "Duration: s" not in report
-    assert "data-module-report" not in report  # no script-only report
+    assert "sektoral-validation-problems" in report  # rendered on the server
 
 
 def test_full_validation_report_in_english(app, failed):
