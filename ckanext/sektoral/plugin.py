@@ -105,7 +105,7 @@ class SektoralPlugin(DefaultTranslation, p.SingletonPlugin):
     # IResourceController
 
     def before_resource_create(self, context, resource):
-        datafile_hooks.check_upload(resource)
+        datafile_hooks.check_upload(resource, creating=True)
         hooks.before_resource_create(context, resource)
 
     def before_resource_update(self, context, current, resource):

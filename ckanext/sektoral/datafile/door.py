@@ -50,12 +50,21 @@ MSG_JSON = N_("The file contains JSON, not a table, although it is named "
 MSG_BINARY = N_("The file is not a text table (it contains binary data), "
                 "although it is named %(name)s. Save the table as \"CSV "
                 "UTF-8 (Comma delimited)\" or XLSX.")
+MSG_DAMAGED = N_("The file %(name)s is damaged: it cannot be opened as "
+                 "a workbook. Open it in Excel and save it again as an "
+                 "Excel workbook (.xlsx) or as \"CSV UTF-8 (Comma "
+                 "delimited)\".")
 MSG_UNSUPPORTED = N_("A data file cannot be %(kind)s: the portal reads "
                      "only these formats: %(formats)s. Save the table as "
                      "\"CSV UTF-8 (Comma delimited)\" or as an Excel "
                      "workbook (.xlsx); documents such as letters or "
                      "reports are uploaded with another file type than "
                      "Data.")
+MSG_UNSUPPORTED_FORMAT = N_("A data file cannot be in the format "
+                            "%(format)s: the portal reads only these "
+                            "formats: %(formats)s.")
+MSG_TOO_BIG_FILE = N_("The file is %(size)s MB; the upload limit is "
+                      "%(limit)s MB.")
 
 #: Kinds of file that are not accepted as data, as named in messages.
 KIND_LABELS = {
@@ -81,7 +90,7 @@ def _zip_kind(data: bytes) -> str:
     try:
         names = set(zipfile.ZipFile(BytesIO(data)).namelist())
     except (zipfile.BadZipFile, ValueError, OSError):
-        return "zip"
+        return "damaged"
     if "xl/workbook.xml" in names:
         return "xlsx"
     if "mimetype" in names and "content.xml" in names:
@@ -94,7 +103,8 @@ def _zip_kind(data: bytes) -> str:
 def detect(head: bytes, whole: Optional[bytes] = None) -> str:
     """Kind of a file from its first bytes: ``csv`` (text), ``xlsx``,
     ``ods``, ``zip``, ``doc``, ``xls``, ``pdf``, ``image``, ``html``,
-    ``json``, ``utf16``, ``binary`` or ``empty``. ``whole`` (the complete
+    ``json``, ``utf16``, ``binary``, ``damaged`` (a broken ZIP) or
+    ``empty``. ``whole`` (the complete
     content) lets a ZIP be told apart (XLSX, ODS, DOCX, other)."""
     if not head:
         return "empty"
@@ -156,6 +166,11 @@ def _mb(size: int) -> str:
         else "%d" % value
 
 
+def too_big(size: int, limit_mb: int) -> Problem:
+    """The refusal of a file (any kind) over the upload limit."""
+    return Problem(MSG_TOO_BIG_FILE, {"size": _mb(size), "limit": limit_mb})
+
+
 def check(stream: IO[bytes], filename: str, size: int,
           limit_mb: int) -> tuple[Optional[Problem], str]:
     """``(problem, kind)`` of an uploaded data file; ``problem`` is None
@@ -189,6 +204,8 @@ def check(stream: IO[bytes], filename: str, size: int,
         return Problem(MSG_JSON, {"name": name}), kind
     if kind == "binary":
         return Problem(MSG_BINARY, {"name": name}), kind
+    if kind == "damaged":
+        return Problem(MSG_DAMAGED, {"name": name}), kind
     if kind in KIND_LABELS:
         return Problem(MSG_UNSUPPORTED, {
             "kind": KIND_LABELS[kind], "formats": ", ".join(ACCEPTED)},

@@ -46,20 +46,35 @@ def _translate(problem: door.Problem) -> str:
     return tk._(problem.msgid) % params if params else tk._(problem.msgid)
 
 
-def check_upload(resource: dict[str, Any]) -> None:
-    """Refuse an uploaded data file that cannot be read as a table
-    (``ValidationError`` on ``upload``, in the language of the request)."""
+def check_upload(resource: dict[str, Any], creating: bool = False) -> None:
+    """Refuse an uploaded file over the size limit (stated in MB) and a
+    data file that cannot be read as a table (``ValidationError`` on
+    ``upload``, in the language of the request). When ``creating``, a
+    data resource linked in a format the portal cannot read is refused
+    too (it would stay "not validated" for ever)."""
+    from ckan.lib import uploader
     upload = resource.get("upload")
     stream = getattr(upload, "stream", None)
     filename = getattr(upload, "filename", None) or ""
-    if stream is None or not filename or not _is_data(resource, filename):
+    if stream is None or not filename:
+        fmt = (resource.get("format") or "").strip()
+        if creating and resource.get("jenis_berkas") == "data" and fmt \
+                and fmt.upper() not in door.ACCEPTED:
+            raise tk.ValidationError({"format": [_translate(door.Problem(
+                door.MSG_UNSUPPORTED_FORMAT, {
+                    "format": fmt, "formats": ", ".join(door.ACCEPTED)}))]})
         return
-    from ckan.lib import uploader
     stream.seek(0, os.SEEK_END)
     size = stream.tell()
     stream.seek(0)
+    limit = uploader.get_max_resource_size()
+    if not _is_data(resource, filename):
+        if size > limit * 1024 * 1024:
+            problem = door.too_big(size, limit)
+            raise tk.ValidationError({"upload": [_translate(problem)]})
+        return
     problem, kind = door.check(stream, os.path.basename(filename), size,
-                               uploader.get_max_resource_size())
+                               limit)
     stream.seek(0)
     if problem is not None:
         raise tk.ValidationError({"upload": [_translate(problem)]})
