@@ -106,3 +106,20 @@ def test_report_of_another_opd_is_refused(app, failed):
     link = _report_link(html)
     other = ih.session(app, p["other"])
     assert other.get(link).status_code in (403, 404)
+
+
+
+def test_kasie_review_page_links_to_a_readable_report(app, failed):
+    p = failed
+    pkg = ih.item(p, p["org"], "Jumlah Penduduk Dikirim")
+    ih.upload_valid(app, p, pkg)
+    ih.call_as(p["producer"], "sektoral_submit", id=pkg["id"])
+    client = ih.session(app, p["kasie"])
+    html = client.get("/sektoral/review").get_data(as_text=True)
+    import re
+    links = re.findall(r'href="([^"]*/validation/[^"]*)"', html)
+    assert links, "no validation report link on the review page"
+    for link in links:
+        response = client.get(link.replace("&amp;", "&"))
+        assert response.status_code == 200
+        assert "Berkas valid" in response.get_data(as_text=True)

@@ -112,9 +112,12 @@ def after_validation(record: dict[str, Any]) -> None:
         report = {}
     extra: list[dict[str, Any]] = []
     status = row.status
-    if status in ("success", "failure"):
+    try:
         resource = tk.get_action("resource_show")(
             {"ignore_auth": True}, {"id": record["resource_id"]})
+    except tk.ObjectNotFound:  # deleted while it was being validated
+        resource = None
+    if resource is not None and status in ("success", "failure"):
         path = _stored_path(resource)
         if path:
             try:
