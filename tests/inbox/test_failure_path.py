@@ -123,3 +123,19 @@ def test_kasie_review_page_links_to_a_readable_report(app, failed):
         response = client.get(link.replace("&amp;", "&"))
         assert response.status_code == 200
         assert "Berkas valid" in response.get_data(as_text=True)
+    assert "Valid" in html and "validasi success" not in html
+
+
+@pytest.mark.parametrize("role", ["producer", "kasie"])
+def test_resource_page_badge_links_to_the_readable_report(app, failed, role):
+    p = failed
+    client = ih.session(app, p[role])
+    page = client.get("/data-sektoral/{}/resource/{}".format(
+        p["pkg"]["name"], p["res"]["id"]))
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    link = "/sektoral/inbox/{}/validation/{}".format(p["pkg"]["id"],
+                                                     p["res"]["id"])
+    assert link in html and "Data: Tidak valid" in html
+    assert "datatidak valid" not in html.lower()
+    assert client.get(link).status_code == 200
