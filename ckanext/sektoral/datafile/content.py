@@ -242,13 +242,13 @@ def compact(report: dict[str, Any]) -> dict[str, Any]:
         counts: dict[str, int] = {}
         errors = []
         for error in task.get("errors") or []:
-            kind = error.get("type") if isinstance(error, dict) else "?"
+            kind = str(error.get("type")) if isinstance(error, dict) else "?"
             counts[kind] = counts.get(kind, 0) + 1
             if counts[kind] <= MAX_PER_TYPE:
                 errors.append(_compact_error(error))
         task["errors"] = errors
-        task["errorCounts"] = dict(task.get("errorCounts") or {}, **counts) \
-            if not task.get("errorCounts") else task["errorCounts"]
+        # counted before the cap; kept when a compact report is compacted
+        task["errorCounts"] = task.get("errorCounts") or counts
         tasks.append(task)
     out["tasks"] = tasks
     return out

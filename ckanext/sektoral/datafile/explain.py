@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from typing import Any, Optional, Union
+from typing import Any, Optional
 
 from ckanext.sektoral.workflow.stages import N_
 
@@ -479,10 +479,3 @@ def _cap(lines: list[Line], per_kind: int) -> list[Line]:
             "more", MORE[1], {"num": num}, plural=(MORE[0], MORE[1], num)))
     return out
 
-
-def unique_count(lines: list[Line]) -> int:
-    """Problems explained (an "N more" line counts its N)."""
-    return sum(line.plural[2] if line.plural else 1 for line in lines)
-
-
-Report = Union[str, bytes, dict[str, Any], None]

@@ -70,8 +70,8 @@ def check_upload(resource: dict[str, Any], creating: bool = False) -> None:
     limit = uploader.get_max_resource_size()
     if not _is_data(resource, filename):
         if size > limit * 1024 * 1024:
-            problem = door.too_big(size, limit)
-            raise tk.ValidationError({"upload": [_translate(problem)]})
+            raise tk.ValidationError(
+                {"upload": [_translate(door.too_big(size, limit))]})
         return
     problem, kind = door.check(stream, os.path.basename(filename), size,
                                limit)
