@@ -181,7 +181,7 @@ CASES: tuple[Case, ...] = (
          ("\"83,6\" memakai koma", "83.6")),
     Case("huge_cell", "besar.csv", "CSV",
          lambda: csv_bytes([HEADER, _row(nama_kabupaten_kota="A" * 1_000_000)]),
-         "invalid", ("baris 2",)),
+         "invalid", ("baris 2, kolom nama_kabupaten_kota", "daftar kode")),
     Case("columns_2000", "lebar.csv", "CSV",
          lambda: csv_bytes([HEADER + ["kolom_%d" % i for i in range(1993)]]
                            + [r + ["1"] * 1993 for r in ROWS]), "invalid",
