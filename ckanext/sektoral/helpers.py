@@ -17,6 +17,8 @@ __all__: list[str] = [
     "sektoral_transition_label",
     "sektoral_nav_items",
     "humanize_entity_type",
+    "sektoral_validation_problems",
+    "get_validation_badge",
 ]
 
 
@@ -149,3 +151,39 @@ def humanize_entity_type(next_helper: Any, entity_type: str,
     if entity_type == "package" and object_type == "data-sektoral":
         return None
     return next_helper(entity_type, object_type, purpose)
+
+
+def sektoral_validation_problems(record: Optional[dict[str, Any]],
+                                 resource: Optional[dict[str, Any]] = None,
+                                 per_kind: int = 10) -> list[dict[str, Any]]:
+    """The problems of a validation record explained in the language of
+    the page: ``[{"text", "row", "column"}]`` (see
+    ``ckanext.sektoral.datafile``)."""
+    from ckanext.sektoral.datafile import hooks as datafile_hooks
+    return datafile_hooks.explained(record, resource, per_kind)
+
+
+@tk.chained_helper
+def get_validation_badge(next_helper: Any, resource: dict[str, Any],
+                         in_listing: bool = False) -> str:
+    """ckanext-validation's badge, for the data files of an item: words
+    in the language of the page and a link to the readable report
+    (upstream's page needs the dataset id and renders the report with a
+    script). Other resources keep upstream's badge."""
+    from markupsafe import escape
+
+    from ckanext.sektoral.logic import service
+
+    status = resource.get("validation_status")
+    package_id = resource.get("package_id")
+    if not status or not package_id or service.get_item(package_id) is None:
+        return next_helper(resource, in_listing)
+    labels = {"success": tk._("Valid"), "failure": tk._("Invalid"),
+              "error": tk._("Could not be validated")}
+    label = labels.get(status, tk._("Not validated"))
+    url = tk.h.url_for("sektoral_opd.validation", package_id=package_id,
+                       resource_id=resource["id"])
+    return ('<a href="%s" class="validation-badge sektoral-validation-badge" '
+            'data-status="%s">%s: %s</a>') % (
+                escape(url), escape(status), escape(tk._("Data")),
+                escape(label))

@@ -8,10 +8,12 @@ from typing import Any
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
+from ckanext.validation.interfaces import IPipeValidation
 
 from ckanext.sektoral import config as sektoral_config
 from ckanext.sektoral import views
 from ckanext.sektoral.compat import validation as validation_compat
+from ckanext.sektoral.datafile import hooks as datafile_hooks
 from ckanext.sektoral.logic import hooks
 
 # Import time on purpose: ckan.plugins.core.load() imports every enabled
@@ -77,6 +79,7 @@ class SektoralPlugin(DefaultTranslation, p.SingletonPlugin):
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IResourceController, inherit=True)
     p.implements(p.IMiddleware, inherit=True)
+    p.implements(IPipeValidation, inherit=True)
 
     # IConfigurer
 
@@ -118,4 +121,13 @@ class SektoralPlugin(DefaultTranslation, p.SingletonPlugin):
     # IResourceController
 
     def before_resource_create(self, context, resource):
+        datafile_hooks.check_upload(resource, creating=True)
         hooks.before_resource_create(context, resource)
+
+    def before_resource_update(self, context, current, resource):
+        datafile_hooks.check_upload(resource)
+
+    # IPipeValidation (ckanext-validation)
+
+    def receive_validation_report(self, validation_report):
+        datafile_hooks.after_validation(validation_report)

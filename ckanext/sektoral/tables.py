@@ -17,7 +17,8 @@ Each comes in two number formats: ``<shape>`` (``1234.56``) and
 ``<shape>_angka_id`` (Indonesian ``1.234,56``: ``decimalChar ","``,
 ``groupChar "."``). BPS table symbols are declared as ``missingValues``;
 what each means (``-`` nihil = 0, the others no figure) is
-``workflow/symbols.py``.
+``workflow/symbols.py``. Each declares its ``primaryKey`` (region and
+year), so a duplicate row fails validation.
 
 Region codes are BPS codes (as on Indonesian open-data portals), typed
 ``integer`` so that a numeric Excel cell and a CSV text read the same;
@@ -44,6 +45,12 @@ SHAPES: tuple[str, ...] = (
     "provinsi_runtun_waktu",
 )
 INDONESIAN_SUFFIX = "_angka_id"
+#: One row per region and year: a duplicate row fails validation.
+PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
+    "kabupaten_kota_tahunan": ("kode_kabupaten_kota", "tahun"),
+    "kecamatan_tahunan": ("kode_kecamatan", "tahun"),
+    "provinsi_runtun_waktu": ("kode_provinsi", "tahun"),
+}
 
 Descriptor = dict[str, Any]
 
@@ -171,7 +178,8 @@ def generate(shape: str, indonesian_numbers: bool = False,
     elif shape != "provinsi_runtun_waktu":
         raise ValueError(f"unknown template shape {shape!r}")
     fields += _measure_fields(indonesian_numbers)
-    return {"fields": fields, "missingValues": list(BPS_MISSING_VALUES)}
+    return {"fields": fields, "missingValues": list(BPS_MISSING_VALUES),
+            "primaryKey": list(PRIMARY_KEYS[shape])}
 
 
 def generate_named(name: str,

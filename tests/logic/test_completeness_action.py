@@ -192,10 +192,27 @@ def test_indonesian_numbers_and_bps_symbols(user, dataset, storage):
     (b"", "kosong.csv", "CSV"),
     (b"PK\x03\x04 bukan excel", "rusak.xlsx", "XLSX"),
 ])
-def test_unparseable_file_reports_an_error_and_keeps_the_upload(
+def test_unreadable_data_file_is_refused_at_upload(
         user, dataset, storage, content, filename, fmt):
-    res = upload_resource(user, dataset["id"], content, filename, format=fmt,
-                          jenis_berkas="data", schema=schema_json())
+    # issue 12: a file that cannot be a table is refused with the reason
+    # (tests/badfiles has the full corpus); nothing is stored
+    with pytest.raises(tk.ValidationError) as error:
+        upload_resource(user, dataset["id"], content, filename, format=fmt,
+                        jenis_berkas="data", schema=schema_json())
+    assert error.value.error_dict["upload"]
+    assert completeness(user, dataset["id"])["resources"] == []
+
+
+def test_unparseable_file_reports_an_error_and_keeps_the_upload(
+        user, dataset, storage):
+    import io
+    import zipfile
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:  # a workbook in name only
+        archive.writestr("xl/workbook.xml", "bukan excel")
+    res = upload_resource(user, dataset["id"], out.getvalue(), "rusak.xlsx",
+                          format="XLSX", jenis_berkas="data",
+                          schema=schema_json())
     run_jobs()
     r = only_resource(completeness(user, dataset["id"]))
     assert r["validation_status"] in ("failure", "error")

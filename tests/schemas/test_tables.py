@@ -101,3 +101,24 @@ def test_generator_follows_an_override(tmp_path):
     tables.main(["--out", str(out), "--codes-path", str(tmp_path)])
     assert json.loads((out / "kecamatan_tahunan_angka_id.json").read_text(
         "utf-8")) == descriptor
+
+
+@pytest.mark.parametrize("name", tables.template_names())
+def test_templates_declare_region_and_year_as_primary_key(name, tmp_path):
+    descriptor = tables.load(name)
+    key = descriptor["primaryKey"]
+    assert key[-1] == "tahun" and key[0].startswith("kode_")
+    names = [f["name"] for f in descriptor["fields"]]
+    assert set(key) <= set(names)
+    # a duplicate region and year fails validation
+    row = {"kode_provinsi": "82", "nama_provinsi": "Provinsi Maluku Utara",
+           "kode_kabupaten_kota": "8271", "nama_kabupaten_kota": "Kota Ternate",
+           "kode_kecamatan": "8271010", "nama_kecamatan": "Pulau Ternate",
+           "nilai": "1", "satuan": "jiwa", "tahun": "2023"}
+    line = ",".join(row[n] for n in names)
+    path = tmp_path / "ganda.csv"
+    path.write_text(",".join(names) + "\n" + line + "\n" + line + "\n")
+    with frictionless.system.use_context(trusted=True):
+        report = frictionless.validate(
+            str(path), schema=frictionless.Schema.from_descriptor(descriptor))
+    assert [e.type for e in report.tasks[0].errors] == ["primary-key"]

@@ -9,7 +9,6 @@ item page links to them.
 """
 from __future__ import annotations
 
-import json
 from typing import Any, Optional, Union
 
 from flask import Blueprint
@@ -75,43 +74,16 @@ def inbox() -> Union[str, Any]:
 
 # -- item page ----------------------------------------------------------------------
 
-def _report_errors(report: Any) -> list[str]:
-    """Readable lines of a Frictionless report (first few)."""
-    if isinstance(report, (str, bytes)):
-        try:
-            report = json.loads(report)
-        except ValueError:
-            return []
-    if not isinstance(report, dict):
-        return []
-    found = list(report.get("errors") or [])
-    for task in report.get("tasks") or []:
-        if isinstance(task, dict):
-            found += task.get("errors") or []
-    lines = []
-    for error in found[:MAX_INLINE_ERRORS]:
-        if isinstance(error, dict):
-            text = error.get("message") or error.get("note") or error.get("title")
-            if error.get("rowNumber"):
-                text = tk._("Row %(row)s: %(message)s") % {
-                    "row": error["rowNumber"], "message": text}
-            lines.append(str(text))
-        else:
-            lines.append(str(error))
-    return lines
-
-
-def _validation_details(resource_id: str) -> dict[str, Any]:
-    """ckanext-validation's record of one resource (errors shown inline)."""
+def _validation_details(resource: dict[str, Any]) -> dict[str, Any]:
+    """ckanext-validation's record of one resource: its first problems,
+    explained in the language of the page (the full report is a link)."""
     try:
         record = tk.get_action("resource_validation_show")(
-            _context(), {"resource_id": resource_id})
+            _context(), {"resource_id": resource["id"]})
     except (tk.ObjectNotFound, tk.NotAuthorized, KeyError):
         return {"errors": [], "finished": None}
-    errors = _report_errors(record.get("report"))
-    if not errors and isinstance(record.get("error"), dict):
-        errors = [str(m) for m in record["error"].get("message") or []]
-    return {"errors": errors[:MAX_INLINE_ERRORS],
+    lines = tk.h.sektoral_validation_problems(record, resource, per_kind=2)
+    return {"errors": [line["text"] for line in lines[:MAX_INLINE_ERRORS]],
             "finished": record.get("finished")}
 
 
@@ -125,7 +97,7 @@ def _files(pkg: dict[str, Any], report: dict[str, Any]) -> list[dict[str, Any]]:
                  "finished": None}
         if check is not None and check["validation_status"] in (
                 "failure", "error", "success"):
-            entry.update(_validation_details(res["id"]))
+            entry.update(_validation_details(res))
         files.append(entry)
     return files
 
@@ -141,11 +113,12 @@ def _file_reason(check: dict[str, Any]) -> Optional[str]:
                     "page in a moment") % {"file": name}
     if status == "failure":
         count = check.get("error_count") or 0
+        # ungettext formats with its keyword arguments (and ``num``)
         return tk.ungettext(
             "%(file)s: validation found %(num)s error; correct the file "
             "and upload it again",
             "%(file)s: validation found %(num)s errors; correct the file "
-            "and upload it again", count) % {"file": name, "num": count}
+            "and upload it again", count, file=name)
     if status == "error":
         return tk._("%(file)s: the file could not be validated (wrong "
                     "format or unreadable)") % {"file": name}
@@ -277,6 +250,30 @@ def item(package_id: str) -> Any:
     return tk.h.redirect_to("sektoral_opd.item", package_id=package_id)
 
 
+def validation(package_id: str, resource_id: str) -> Any:
+    """The validation report of one data file of an item, for everyone
+    who may read the item (producer, Walidata, Pembina)."""
+    if current_user.is_anonymous:
+        return _login_redirect()
+    context = _context()
+    try:
+        pkg = tk.get_action("package_show")(dict(context), {"id": package_id})
+        resource = next(r for r in pkg.get("resources") or []
+                        if r["id"] == resource_id)
+        record = tk.get_action("resource_validation_show")(
+            dict(context), {"resource_id": resource_id})
+    except (tk.ObjectNotFound, StopIteration):
+        return tk.abort(404, tk._("No validation report exists for this "
+                                  "file"))
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._("Not authorized to see this page"))
+    return tk.render("sektoral/opd/validation.html", {
+        "validation": record, "resource": resource, "dataset": pkg,
+        "pkg_dict": pkg, "pkg": pkg})
+
+
 blueprint.add_url_rule("/sektoral/inbox", "inbox", inbox, methods=["GET"])
 blueprint.add_url_rule("/sektoral/inbox/<package_id>", "item", item,
                        methods=["GET", "POST"])
+blueprint.add_url_rule("/sektoral/inbox/<package_id>/validation/<resource_id>",
+                       "validation", validation, methods=["GET"])
