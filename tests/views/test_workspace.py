@@ -262,3 +262,46 @@ def test_approval_inbox_checks_and_approves_the_cycle(world):
                       {"transition": "approve", "scope": "cycle",
                        "stage": "diperiksa", "origin": "approval"})
     assert _stages(ids) == ["disetujui"] * 2
+
+
+def test_each_step_flashes_what_happened(world):
+    """Issue 12 item 10: a Kasie's return said "moved to the next step"."""
+    ids = _items(world, 2)
+    _force(ids, "dikirim")
+    kasie = world["browsers"]["kasie"]
+    kasie.submit("/sektoral/review", "/sektoral/cycle/2026-S1/transition",
+                 {"transition": "return", "ids": ids[0],
+                  "note": "Lengkapi definisi", "origin": "review"})
+    html = kasie.get("/sektoral/review")
+    assert "dikembalikan ke OPD" in html, html[-4000:]
+    assert "tahap berikutnya" not in html
+    assert "Dikembalikan" in html
+    kasie.submit("/en/sektoral/review", "/en/sektoral/cycle/2026-S1/transition",
+                 {"transition": "accept", "ids": ids[1], "origin": "review"})
+    html = kasie.get("/en/sektoral/review")
+    assert "1 dataset accepted (validated)." in html
+    assert 'Now at stage "Accepted"' in html or "Now at stage" in html
+
+
+@pytest.mark.usefixtures("with_request_context")
+@pytest.mark.parametrize("role", ["opd", "staf", "kasie"])
+def test_a_refusal_names_the_stage_and_who_may_act(world, role):
+    """Issue 12 item 10: an OPD or the staff trying to approve was told it
+    was the stage, when it is the role."""
+    import ckan.plugins.toolkit as tk
+
+    (pkg,) = _items(world, 1)
+    _force([pkg], "diperiksa")
+    user = world["users"][role]["name"]
+    with pytest.raises(tk.NotAuthorized) as refused:
+        helpers.call_action("sektoral_approve", {"user": user}, id=pkg)
+    message = str(refused.value)
+    assert "tahap dataset saat ini" not in message
+    assert "Kepala Dinas" in message or "Kadis" in message, message
+    assert "Diperiksa" in message, message
+    # wrong stage and wrong role: the stage and what may happen there
+    _force([pkg], "diminta")
+    with pytest.raises((tk.NotAuthorized, tk.ValidationError)) as refused:
+        helpers.call_action("sektoral_approve", {"user": user}, id=pkg)
+    message = str(refused.value)
+    assert "Diminta" in message and "Kirim" in message, message

@@ -104,10 +104,12 @@ def sektoral_history(context: Context, data_dict: DataDict) -> AuthResult:
 
 def _transition_auth(name: str):
     def auth(context: Context, data_dict: DataDict) -> AuthResult:
-        return _result(
-            service.may_transition(context.get("user"), name,
-                                   data_dict.get("id") or ""),
-            tk._("You may not do this at the dataset's current stage"))
+        user, ref = context.get("user"), str(data_dict.get("id") or "")
+        if service.may_transition(user, name, ref):
+            return {"success": True}
+        # the reason: the stage and who may act (the role, if that is
+        # what is wrong)
+        return {"success": False, "msg": service.refusal(user, name, ref)}
     auth.__name__ = "sektoral_" + name
     auth.__doc__ = "Who may perform ``%s`` at the current stage." % name
     return auth

@@ -175,6 +175,25 @@ def may_transition(user: Optional[str], name: str, package_id: str) -> bool:
     return stages.actor_may(actor, table[name], Stage(item.stage), chain)
 
 
+def refusal(user: Optional[str], name: str, package_id: str) -> str:
+    """Why ``user`` may not perform ``name`` on the dataset, translated:
+    the stage it is at and who may act (at this stage, or the steps open
+    at it), never a bare "not at this stage" when the role is what is
+    wrong."""
+    try:
+        item, actor = check_transition(user, name, package_id)
+    except (tk.ObjectNotFound, tk.ValidationError) as error:
+        return str(error)
+    chain = config.approval_chain()
+    try:
+        stages.plan(Stage(item.stage), name, actor, "-", chain,
+                    translate=tk._)
+    except stages.TransitionError as err:
+        return (tk._(err.message) % err.params if err.params
+                else tk._(err.message))
+    return tk._("You may not do this at the dataset's current stage")
+
+
 def _is_some_producer(user: str, package_id: str) -> bool:
     pkg = model.Package.get(package_id)
     return bool(pkg and permissions.is_producer_of(user, pkg.owner_org))

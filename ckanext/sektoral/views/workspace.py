@@ -189,10 +189,7 @@ def transition(code: str) -> Any:
         if origin == "approval":
             return approval(errors=errors, form=kept), 409
         return cycle(code, errors=errors, form=kept), 409
-    tk.h.flash_success(tk.ungettext(
-        "%(num)s dataset moved to the next step.",
-        "%(num)s datasets moved to the next step.",
-        result["count"]) % {"num": result["count"]})
+    tk.h.flash_success(_done_message(data["transition"], result))
     if data["transition"] == "request":
         _letters(cycle_obj)
     if origin == "review":
@@ -200,6 +197,52 @@ def transition(code: str) -> Any:
     if origin == "approval":
         return tk.redirect_to("sektoral_workspace.approval")
     return tk.redirect_to("sektoral_workspace.cycle", code=cycle_obj.code)
+
+
+def _done_message(name: str, result: dict[str, Any]) -> str:
+    """What a step did, in the user's words, with the stage the datasets
+    are now at (a Kasie's return is not a move "to the next step")."""
+    num = result["count"]
+    done = {
+        "request": tk.ungettext("%(num)s dataset requested from its OPD.",
+                                "%(num)s datasets requested from their OPD.",
+                                num),
+        "submit": tk.ungettext("%(num)s dataset submitted to the Walidata.",
+                               "%(num)s datasets submitted to the Walidata.",
+                               num),
+        "return": tk.ungettext(
+            "%(num)s dataset returned to its OPD with your note.",
+            "%(num)s datasets returned to their OPD with your note.", num),
+        "accept": tk.ungettext("%(num)s dataset accepted (validated).",
+                               "%(num)s datasets accepted (validated).", num),
+        "process": tk.ungettext("%(num)s dataset marked as processed.",
+                                "%(num)s datasets marked as processed.", num),
+        "draft": tk.ungettext("%(num)s dataset placed in the draft report.",
+                              "%(num)s datasets placed in the draft report.",
+                              num),
+        "check": tk.ungettext(
+            "%(num)s dataset checked and sent for approval.",
+            "%(num)s datasets checked and sent for approval.", num),
+        "approve": tk.ungettext("%(num)s dataset approved.",
+                                "%(num)s datasets approved.", num),
+        "return_report": tk.ungettext(
+            "%(num)s dataset returned to the Walidata staff for revision "
+            "of the report.",
+            "%(num)s datasets returned to the Walidata staff for revision "
+            "of the report.", num),
+        "publish": tk.ungettext("%(num)s dataset published.",
+                                "%(num)s datasets published.", num),
+    }.get(name) or tk.ungettext("%(num)s dataset moved.",
+                                "%(num)s datasets moved.", num)
+    message = done % {"num": num}
+    to_stage = {row.get("to_stage") for row in result.get("results") or []}
+    if len(to_stage) == 1:
+        from ckanext.sektoral.workflow.stages import Stage
+
+        stage = Stage(to_stage.pop())
+        message += " " + tk._('Now at stage "%(stage)s".') % {
+            "stage": tk._(stage.label)}
+    return message
 
 
 def _letters(cycle_obj: Any) -> None:
