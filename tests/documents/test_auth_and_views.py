@@ -109,9 +109,8 @@ def test_letter_download_for_staff_and_the_opd_only(app, world):
     body = Browser(app, users["opd"]).get(url).data
     assert body.startswith(b"%PDF")
     Browser(app, users["kabid"]).get(url)
-    # an item the caller may not read answers as if it did not exist
-    Browser(app, users["other"]).get(url, status=404)
-    Browser(app, None).get(url, status=404)
+    Browser(app, users["other"]).get(url, status=403)
+    Browser(app, None).get(url, status=403)
     docx = Browser(app, users["opd"]).get(url[:-3] + "docx").data
     assert docx.startswith(b"PK")
 
@@ -125,8 +124,9 @@ def test_excel_template_of_an_item(app, world):
     header = [c.value for c in wb["Data"][1]]
     assert header[:3] == ["kode_provinsi", "nama_provinsi",
                           "kode_kabupaten_kota"]
-    Browser(app, users["other"]).get(url, status=403)
-    Browser(app, None).get(url, status=403)
+    # an item the caller may not read answers as if it did not exist
+    Browser(app, users["other"]).get(url, status=404)
+    Browser(app, None).get(url, status=404)
 
 
 def test_documents_page_and_post_forms(app, world):

@@ -19,8 +19,9 @@ from tests.inbox.helpers import cycle, headers, item, people, upload_valid
 
 
 @pytest.fixture(scope="module")
-def world(clean_db_module, reset_index):
+def world(clean_db_module, reset_index, reset_queues):
     reset_index()
+    reset_queues()  # jobs left by earlier modules name datasets now gone
     p = people()
     cycle(p)
     app = helpers._get_test_app()

@@ -42,6 +42,9 @@ def _calls(w: dict[str, Any], pkg: dict[str, Any],
     out: list[tuple[str, dict[str, Any]]] = []
     for value in PUBLIC:
         out.append(("package_patch", {"id": pkg["id"], "private": value}))
+    # package_revise and package_update go through the same guarded
+    # package_update: a few spellings each
+    for value in (False, "on", "true ", " 1 ", 0):
         out.append(("package_revise", {"match": {"id": pkg["id"]},
                                        "update": {"private": value}}))
     for value in (False, "on", " 1 "):

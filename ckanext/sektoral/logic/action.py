@@ -780,6 +780,9 @@ def package_delete(next_action: Any, context: Context,
     is planned, by anyone (sysadmins too, who pass every auth function):
     afterwards it leaves the cycle through the workflow (a return, a
     withdrawal with its public notice)."""
+    # who may delete first (a refused producer gets 403, as before), then
+    # whether the item may still be deleted at all
+    tk.check_access("package_delete", context, data_dict)
     guards.check_item_delete(context, data_dict)
     return next_action(context, data_dict)
 
