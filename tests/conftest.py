@@ -19,6 +19,7 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
+from tests import workers
 from tests.factories import prepare_db
 
 
@@ -27,6 +28,21 @@ def pytest_configure(config: pytest.Config) -> None:
     # pytest.ini runs with --strict-markers.
     config.addinivalue_line(
         "markers", "ckan_config(key, value): override a CKAN config option")
+    # Runs before CKAN's pytest plugin reads test.ini (pytest_sessionstart).
+    workers.isolate(os.environ.get("PYTEST_XDIST_WORKER", ""),
+                    config.getoption("ckan_ini", None) or "test.ini")
+
+
+def pytest_collection_modifyitems(config: pytest.Config,
+                                  items: list[pytest.Item]) -> None:
+    # With ``--dist loadgroup`` (scripts/test.sh), a module's tests stay on
+    # one worker (module-scoped worlds and the remote portal are built
+    # once), and every test of the live portal goes to the same worker, so
+    # the session starts one demo portal, not one per worker.
+    for item in items:
+        group = ("live_portal" if "live_portal" in item.fixturenames
+                 else item.nodeid.split("::", 1)[0])
+        item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture
