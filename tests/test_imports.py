@@ -1,14 +1,79 @@
-"""The package's import graph: the search backend imports nothing of
-the product."""
+"""The package's import graph: every module imports on its own, and the
+search backend imports nothing of the product.
+
+Each module is imported first in a fresh interpreter (a child forked
+from one that has loaded CKAN and the third-party libraries, never this
+package), so a cycle that only bites when a given module is imported
+first, e.g. ``import ckanext.sektoral.publication.cli`` raising
+ImportError, shows here instead of in a deployment.
+"""
 from __future__ import annotations
 
 import ast
+import json
 import pathlib
+import subprocess
+import sys
 
 import pytest
 
 PACKAGE = pathlib.Path(__file__).resolve().parents[1] / "ckanext" / "sektoral"
 SEARCH = PACKAGE / "search"
+
+
+def _modules() -> list[str]:
+    names = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        rel = path.relative_to(PACKAGE.parents[1]).with_suffix("")
+        if "migration" in rel.parts:  # alembic scripts, run by alembic
+            continue
+        parts = list(rel.parts)
+        if parts[-1] == "__init__":
+            parts.pop()
+        names.append(".".join(parts))
+    return names
+
+
+#: Imports every module given on stdin, each first in a forked child;
+#: prints {module: error} for those that fail.
+_PROBE = r"""
+import importlib, json, os, sys, traceback
+# What the package builds on, loaded once before the children fork.
+import ckan.plugins.toolkit, ckan.model, ckan.lib.helpers, flask, sqlalchemy
+assert not [m for m in sys.modules if m.startswith("ckanext.sektoral")]
+failed = {}
+for name in json.load(sys.stdin):
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read)
+        try:
+            importlib.import_module(name)
+            message = ""
+        except BaseException:
+            message = traceback.format_exc(limit=-4)
+        os.write(write, message.encode())
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as pipe:
+        message = pipe.read().decode()
+    os.waitpid(pid, 0)
+    if message:
+        failed[name] = message
+print(json.dumps(failed))
+"""
+
+
+def test_every_module_imports_first_and_alone():
+    modules = _modules()
+    assert "ckanext.sektoral.cli.publication" in modules
+    result = subprocess.run(
+        [sys.executable, "-c", _PROBE], input=json.dumps(modules),
+        capture_output=True, text=True, timeout=600,
+        cwd=PACKAGE.parents[1])
+    assert result.returncode == 0, result.stderr
+    failed = json.loads(result.stdout.strip().splitlines()[-1])
+    assert not failed, "\n".join(f"{m}:\n{e}" for m, e in failed.items())
 
 
 def _imported(tree: ast.AST, module: str) -> list[tuple[int, str]]:
