@@ -121,3 +121,13 @@ def test_the_search_walk_sees_every_spelling(source, expected):
     names = [n for _, n in _imported(ast.parse(source),
                                      "ckanext.sektoral.search.backend")]
     assert expected in names
+
+
+def test_the_data_list_package_stays_plain_python():
+    """``workflow/datalist/`` (like the rest of ``workflow/``'s parsing)
+    runs without CKAN: importing it loads no ``ckan`` module."""
+    probe = ("import sys, ckanext.sektoral.workflow.datalist\n"
+             "print([m for m in sys.modules if m.split('.')[0] == 'ckan'])")
+    result = subprocess.run([sys.executable, "-c", probe], check=True,
+                            capture_output=True, text=True, timeout=120)
+    assert result.stdout.strip() == "[]"
