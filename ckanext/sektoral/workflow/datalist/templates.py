@@ -82,7 +82,7 @@ def template_csv(*, codes_dir: CodesDir = None,
 
 
 def _column_letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
+    from openpyxl.utils import get_column_letter  # heavy; only for a workbook
     return str(get_column_letter(index))
 
 
@@ -101,6 +101,7 @@ def template_workbook(*, codes_dir: CodesDir = None,
     :param opd_names: OPD spellings offered in the OPD dropdown (e.g. the
         organization titles); no dropdown if empty
     """
+    # heavy; only when a workbook is written
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
