@@ -490,7 +490,6 @@ class _Runner:
         self.table = stages.transitions(self.chain)
         self.holders = {u.position: u.name for u in demo.users if u.position}
         self.staf = self.holders[stages.Position.STAF.value]
-        self.kasie = self.holders[stages.Position.KASIE.value]
         self.producers = {u.org: u.name for u in demo.users
                           if u.role == stages.PRODUCER}
 
@@ -559,7 +558,8 @@ def load_cycle(reset: bool = False,
     items = list(zip(demo.items, ids))
     for item, pkg_id in items:
         if item.stage != Stage.PLANNED:
-            run.call(run.staf, "sektoral_request", id=pkg_id)
+            run.call(run.actor("request", item, Stage.PLANNED),
+                     "sektoral_request", id=pkg_id)
 
     # Step 2: the OPD fill the metadata and upload their data files ...
     for item, pkg_id in items:
@@ -710,7 +710,8 @@ def _walk(run: _Runner, item: DemoItem, pkg_id: str) -> None:
                      note=item.report_returned)
             stage = run.table["return_report"].target
             if item.stage != stage:
-                run.call(run.staf, "sektoral_draft", id=pkg_id)
+                run.call(run.actor("draft", item, stage), "sektoral_draft",
+                         id=pkg_id)
                 stage = run.table["draft"].target
 
 
