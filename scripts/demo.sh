@@ -10,6 +10,7 @@
 # SEKTORAL_REDIS_URL (default redis://127.0.0.1:6379/0), SEKTORAL_PORT (5000),
 # SEKTORAL_DEMO_PASSWORD (password of the demo users it creates),
 # SEKTORAL_DEMO_DIR (pid files, logs, uploaded files; default .demo/),
+# SEKTORAL_DEMO_DATA (the demo data files; default demo/ of this checkout),
 # SEKTORAL_DEMO_MAIL=1 (the worker also sends the workflow e-mails).
 source "$(dirname "$0")/common.sh"
 
@@ -21,6 +22,7 @@ export CKAN_STORAGE_PATH="$RUN/storage"
 INI="$RUN/demo.ini"
 export CKAN_SQLALCHEMY_URL="$DB_URL" CKAN_REDIS_URL="$REDIS_URL"
 export CKAN_SITE_URL="http://127.0.0.1:$PORT"
+export SEKTORAL_DEMO_DATA="${SEKTORAL_DEMO_DATA:-$ROOT/demo}"
 
 stop_pid() {  # stop_pid <name>
     local file="$RUN/$1.pid" pid

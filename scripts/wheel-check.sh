@@ -63,6 +63,16 @@ assert names, "no Table Schema templates in the wheel"
 for name in names:
     assert tables.load(name) == tables.generate_named(name), name
 print("code lists and", len(names), "Table Schema templates: OK")
+
+# The commands load; the demo's data stay in the checkout's demo/ folder.
+import ckanext.sektoral.cli
+from ckanext.sektoral import demo
+try:
+    demo.data()
+except demo.DemoDataError as err:
+    print("demo data not in the wheel:", err)
+else:
+    raise AssertionError("demo data found in the installed wheel")
 print("wheel check: OK")
 PYEOF
 )

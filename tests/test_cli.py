@@ -232,9 +232,12 @@ def test_remind(cli, monkeypatch):
     assert "1 reminder(s) sent." in out and "1 reminder(s) could not" in out
 
 
+DEMO = demo.data()
+
+
 def _designed_stages() -> dict[str, int]:
-    counts = collections.Counter(i.stage for i in demo.ITEMS)
-    return {s: counts.get(s, 0) for s in demo.STAGES}
+    counts = collections.Counter(i.stage for i in DEMO.items)
+    return {s.value: counts.get(s.value, 0) for s in demo.SOP_STAGES}
 
 
 def _object_counts() -> tuple[int, ...]:
@@ -261,7 +264,7 @@ def test_demo_loader(cli, app):
         assert f"  {stage:<15} {count}" in out, out
     assert "bps-malut" in out and "Positions:" in out
 
-    status = helpers.call_action("sektoral_cycle_status", id=demo.DEMO_CYCLE)
+    status = helpers.call_action("sektoral_cycle_status", id=DEMO.cycle.code)
     # every stage of the workflow is counted; the demo has none withdrawn
     assert status["stages"] == dict(designed, ditarik=0)
     assert len(status["organizations"]) == 12
@@ -297,7 +300,7 @@ def test_demo_loader(cli, app):
         r[0] for r in model.Session.query(Validation.status))
     assert statuses["failure"] == 1
     assert statuses["success"] == sum(
-        1 for i in demo.ITEMS if i.needs_file and not i.bad_file)
+        1 for i in DEMO.items if i.needs_file and not i.bad_file)
 
     # Organizations carry the OPD fields.
     org = helpers.call_action("organization_show", id="dinkes-malut")
@@ -320,20 +323,21 @@ def test_demo_loader(cli, app):
 
 def test_demo_reset_cycle_loads_it_again(cli, monkeypatch):
     # A small cycle keeps this test fast: the loader is the same.
-    few = tuple(i for i in demo.ITEMS
-                if i.title.startswith(("Jumlah Penduduk", "Jumlah Nelayan",
-                                       "Ketersediaan")))
-    orgs = {demo.WALIDATA_ORG} | {i.org for i in few}
-    monkeypatch.setattr(demo, "ITEMS", few)
-    monkeypatch.setattr(demo, "ORGS", tuple(
-        o for o in demo.ORGS if o.name in orgs))
-    monkeypatch.setattr(demo, "USERS", tuple(
-        u for u in demo.USERS if u.org is None or u.org in orgs))
+    few = DEMO.only(i for i in DEMO.items
+                    if i.title.startswith(("Jumlah Penduduk", "Jumlah Nelayan",
+                                           "Ketersediaan")))
+    monkeypatch.setattr(demo, "data", lambda path=None: few)
     run(cli, "demo")
     first = _object_counts()
     old_ids = {i.package_id for i in model.Session.query(Item)}
     out = run(cli, "demo", "--reset-cycle")
-    assert f"Cycle {demo.DEMO_CYCLE}: 3 items" in out
+    assert f"Cycle {DEMO.cycle.code}: 3 items" in out
     assert _object_counts() == first
     model.Session.expire_all()
     assert not old_ids & {i.package_id for i in model.Session.query(Item)}
+
+
+def test_demo_without_its_data_files_says_where_to_find_them(cli, tmp_path):
+    out = run(cli, "demo", "--data", str(tmp_path / "nowhere"), code=1)
+    assert "no demo data in" in out and "SEKTORAL_DEMO_DATA" in out
+    assert model.Session.query(Cycle).count() == 0

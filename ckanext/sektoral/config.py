@@ -11,16 +11,6 @@ if TYPE_CHECKING:
     from ckanext.sektoral.workflow.stages import ApprovalChain
 
 
-def search_text_config() -> str:
-    """PostgreSQL text search configuration of the search backend."""
-    return tk.config["ckanext.sektoral.search.text_config"]
-
-
-def search_max_rows() -> int:
-    """Largest number of rows the search backend returns for one query."""
-    return tk.config["ckanext.sektoral.search.max_rows"]
-
-
 def codes_path() -> str:
     """Directory overriding shipped code lists per file ("" = none)."""
     return tk.config.get("ckanext.sektoral.codes_path") or ""

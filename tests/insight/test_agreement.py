@@ -23,20 +23,16 @@ pytestmark = pytest.mark.usefixtures("clean_db", "clean_index",
                                      "clean_queues")
 
 TITLE = "Produksi Perikanan Tangkap Menurut Kabupaten/Kota"
+DEMO = demo.data()
 
 
 @pytest.fixture
 def published(monkeypatch, app):
     """The demo cycle reduced to its published fishery dataset, loaded by
     the demo loader through the real actions."""
-    item = next(i for i in demo.ITEMS if i.title == TITLE)
+    item = next(i for i in DEMO.items if i.title == TITLE)
     assert item.stage == "dipublikasikan"
-    monkeypatch.setattr(demo, "ITEMS", (item,))
-    orgs = {demo.WALIDATA_ORG, item.org}
-    monkeypatch.setattr(demo, "ORGS", tuple(
-        o for o in demo.ORGS if o.name in orgs))
-    monkeypatch.setattr(demo, "USERS", tuple(
-        u for u in demo.USERS if u.org is None or u.org in orgs))
+    monkeypatch.setattr(demo, "data", lambda path=None: DEMO.only([item]))
     with app.flask_app.test_request_context():
         demo.seed("Demo-Test-2026")
         demo.load_cycle()
@@ -55,7 +51,7 @@ def _number(text: str) -> Optional[Decimal]:
 
 
 def test_demo_file_has_every_bps_symbol():
-    item = next(i for i in demo.ITEMS if i.title == TITLE)
+    item = next(i for i in DEMO.items if i.title == TITLE)
     cells = {row["nilai"] for row in csv.DictReader(io.StringIO(
         demo.data_csv(item).decode("utf-8")))}
     assert set(symbols.SYMBOLS) <= cells
@@ -160,4 +156,4 @@ def test_csv_chart_report_and_preview_agree(published, app):
 def model_cycle() -> Cycle:
     from ckan import model
     return model.Session.query(Cycle).filter(
-        Cycle.code == demo.DEMO_CYCLE).one()
+        Cycle.code == DEMO.cycle.code).one()

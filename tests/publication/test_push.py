@@ -19,6 +19,7 @@ from tests.publication.conftest import PDF
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_index", "clean_queues")
 
 STAF = {"name": "walidata-staf"}
+DEMO = demo.data()
 
 
 @pytest.fixture
@@ -27,15 +28,10 @@ def demo_cycle(monkeypatch, tmp_path, app):
     actions, reduced to a few items (its 2 approved ones, 2 already
     published one by one, 1 in the draft report) to keep the test short;
     plus an approved report version (a real small PDF)."""
-    few = tuple(i for i in demo.ITEMS if i.stage in ("disetujui",)) + tuple(
-        i for i in demo.ITEMS if i.stage == "dipublikasikan")[:2] + tuple(
-        i for i in demo.ITEMS if i.stage == "dalam_laporan")[:1]
-    orgs = {demo.WALIDATA_ORG} | {i.org for i in few}
-    monkeypatch.setattr(demo, "ITEMS", few)
-    monkeypatch.setattr(demo, "ORGS", tuple(
-        o for o in demo.ORGS if o.name in orgs))
-    monkeypatch.setattr(demo, "USERS", tuple(
-        u for u in demo.USERS if u.org is None or u.org in orgs))
+    few = tuple(i for i in DEMO.items if i.stage in ("disetujui",)) + tuple(
+        i for i in DEMO.items if i.stage == "dipublikasikan")[:2] + tuple(
+        i for i in DEMO.items if i.stage == "dalam_laporan")[:1]
+    monkeypatch.setattr(demo, "data", lambda path=None: DEMO.only(few))
     with app.flask_app.test_request_context():
         demo.seed("Demo-Test-2026")
         demo.load_cycle()
@@ -54,7 +50,7 @@ def portal(remote_ckan, ckan_config, monkeypatch):
         "ckanext.sektoral.portal.url": remote_ckan.url,
         "ckanext.sektoral.portal.api_token": remote_ckan.token,
         "ckanext.sektoral.portal.organization_map": [
-            f"{demo.WALIDATA_ORG}:{remote_ckan.organization}"],
+            f"{DEMO.walidata_org}:{remote_ckan.organization}"],
         "ckanext.sektoral.portal.default_organization":
             remote_ckan.organization,
         "ckanext.sektoral.portal.name_prefix": "malut",
@@ -86,12 +82,12 @@ def test_publish_the_demo_cycle_and_find_it_on_the_national_portal(
         model.Package.private.is_(False), model.Package.state == "active")}
     assert len(before) == 2  # published one by one by the demo loader
 
-    result = call_as(STAF, "sektoral_cycle_publish", id=demo.DEMO_CYCLE)
+    result = call_as(STAF, "sektoral_cycle_publish", id=DEMO.cycle.code)
     assert len(result["published"]) == 2
     # publication queued one push per public dataset of the cycle
     assert run_jobs(remote.QUEUE) == 3
     # ... the CLI pushes the whole cycle (the two published earlier too)
-    api_status = call_as(STAF, "sektoral_push", cycle=demo.DEMO_CYCLE)
+    api_status = call_as(STAF, "sektoral_push", cycle=DEMO.cycle.code)
     assert len(api_status["queued"]) == 5
     assert run_jobs(remote.QUEUE) == 5
 
@@ -112,20 +108,20 @@ def test_publish_the_demo_cycle_and_find_it_on_the_national_portal(
         assert [r["url"] for r in dataset["resources"]] == [
             r["url"] for r in local["resources"]]
     publikasi = found[remote.remote_name(result["publikasi"]["name"], "malut")]
-    assert extras(publikasi)["kode_siklus"] == demo.DEMO_CYCLE
+    assert extras(publikasi)["kode_siklus"] == DEMO.cycle.code
     assert publikasi["resources"][0]["format"] == "PDF"
     # anonymous visitors of the national portal find them too
     anonymous = api.__class__(api.address).action.package_search(
         q="*:*", rows=100)
     assert anonymous["count"] == 5
 
-    status = call_as(STAF, "sektoral_push_status", cycle=demo.DEMO_CYCLE)
+    status = call_as(STAF, "sektoral_push_status", cycle=DEMO.cycle.code)
     assert {s["status"] for s in status} == {"pushed"}
     assert all(s["remote_id"] and s["last_pushed"] for s in status)
     remote_ids = {s["package_id"]: s["remote_id"] for s in status}
 
     # Pushing again updates, never duplicates.
-    call_as(STAF, "sektoral_push", cycle=demo.DEMO_CYCLE)
+    call_as(STAF, "sektoral_push", cycle=DEMO.cycle.code)
     run_jobs(remote.QUEUE)
     again = remote_datasets(api)
     assert sorted(again) == sorted(found)
@@ -164,7 +160,7 @@ def test_publish_the_demo_cycle_and_find_it_on_the_national_portal(
 
 def test_a_failing_push_is_retried_and_recorded(demo_cycle, portal,
                                                 ckan_config, monkeypatch):
-    result = call_as(STAF, "sektoral_cycle_publish", id=demo.DEMO_CYCLE)
+    result = call_as(STAF, "sektoral_cycle_publish", id=DEMO.cycle.code)
     run_jobs(remote.QUEUE)
     target = result["published"][0]
     # the national portal is down
@@ -222,19 +218,19 @@ def test_who_may_push_and_see_the_push_state(demo_cycle, ckan_config,
                                 ("sektoral_push_status", status)):
             if allowed:
                 assert helpers.call_auth(action, context,
-                                         cycle=demo.DEMO_CYCLE), role
+                                         cycle=DEMO.cycle.code), role
             else:
                 with pytest.raises(tk.NotAuthorized):
                     helpers.call_auth(action, dict(context),
-                                      cycle=demo.DEMO_CYCLE)
+                                      cycle=DEMO.cycle.code)
         if status:
             rows = helpers.call_action("sektoral_push_status", dict(context),
-                                       cycle=demo.DEMO_CYCLE)
+                                       cycle=DEMO.cycle.code)
             assert len(rows) == 2
             assert {r["status"] for r in rows} <= {"never", "queued"}
         if push:
             queued = call_as({"name": user}, "sektoral_push",
-                             cycle=demo.DEMO_CYCLE)
+                             cycle=DEMO.cycle.code)
             assert len(queued["queued"]) == 2  # published one by one
 
 
@@ -250,18 +246,18 @@ def test_cli_publishes_and_pushes_a_cycle(demo_cycle, portal, cli,
         assert result.exit_code == code, (result.output, result.exception)
         return result.output
 
-    out = run("publish", demo.DEMO_CYCLE, "--user", "walidata-staf")
+    out = run("publish", DEMO.cycle.code, "--user", "walidata-staf")
     assert "Published 2 datasets" in out
     assert len(jobs.get_queue(remote.QUEUE)) == 0  # automatic push is off
-    out = run("push", demo.DEMO_CYCLE, "--sync", "--user", "walidata-staf")
+    out = run("push", DEMO.cycle.code, "--sync", "--user", "walidata-staf")
     assert "5 datasets pushed" in out
     assert len(remote_datasets(portal)) == 5
-    out = run("push", demo.DEMO_CYCLE, "--user", "walidata-staf")
+    out = run("push", DEMO.cycle.code, "--user", "walidata-staf")
     assert "5 push jobs queued" in out
     run_jobs(remote.QUEUE)
     assert len(remote_datasets(portal)) == 5  # re-push: no duplicates
-    out = run("status", demo.DEMO_CYCLE)
+    out = run("status", DEMO.cycle.code)
     assert out.count("pushed") == 5
     # who may not: a Kasie may not push
-    run("push", demo.DEMO_CYCLE, "--sync", "--user", "walidata-kasie",
+    run("push", DEMO.cycle.code, "--sync", "--user", "walidata-kasie",
         code=1)

@@ -19,7 +19,7 @@ from ckanext.sektoral import codes, tables
 from ckanext.sektoral.workflow import datalist as dl
 
 CODES_DIR = codes.shipped_dir()
-PO_FILE = (Path(dl.__file__).resolve().parents[1]
+PO_FILE = (Path(codes.__file__).resolve().parent
            / "i18n" / "id" / "LC_MESSAGES" / "ckanext-sektoral.po")
 
 HEADER = ["OPD", "Judul", "Satuan", "Level Penyajian", "Frekuensi",

@@ -36,6 +36,7 @@ from ckan import model
 
 from ckanext.sektoral import config as sk_config
 from ckanext.sektoral import notify
+from ckanext.sektoral.documents import report as documents_report
 from ckanext.sektoral.logic import permissions
 from ckanext.sektoral.logic import service as wf
 from ckanext.sektoral.model import Cycle, Item, Transition
@@ -62,14 +63,7 @@ REPORT_FORMATS = {
 
 def approved_report(cycle_id: str) -> Optional[dict[str, Any]]:
     """The cycle's approved report version (documents area), or None."""
-    try:
-        from ckanext.sektoral.documents import report
-    except ImportError:
-        return None
-    getter = getattr(report, "approved_version", None)
-    if getter is None:
-        return None
-    version = getter(cycle_id)
+    version = documents_report.approved_version(cycle_id)
     if not version or not version.get("approved"):
         return None
     return version
@@ -80,14 +74,7 @@ def final_report(cycle: Cycle, report: dict[str, Any],
     """The approved version rendered as the final report of the datasets
     ``package_ids`` (files under ``workdir``, by format); empty when the
     documents area cannot render it (the approved files are then used)."""
-    try:
-        from ckanext.sektoral.documents import report as documents_report
-    except ImportError:
-        return {}
-    render = getattr(documents_report, "render_final", None)
-    if render is None:
-        return {}
-    outputs = render(cycle, int(report.get("version") or 0), package_ids)
+    outputs = documents_report.render_final(cycle, int(report.get("version") or 0), package_ids)
     files = {}
     for key, content in outputs.items():
         if key not in REPORT_FORMATS:

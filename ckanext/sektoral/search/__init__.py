@@ -11,6 +11,7 @@ Modules:
 * :mod:`.sql` -- compiles the parse tree into parameterised SQL;
 * :mod:`.backend` -- ``PgSearchConnection``, the pysolr-compatible client
   (``add``, ``delete``, ``commit``, ``search``);
+* :mod:`.config` -- getters of the options this plugin declares;
 * :mod:`.patch` -- the (isolated) monkeypatching of ``ckan.lib.search``;
 * :mod:`.plugin` -- the ``sektoral_pgsearch`` plugin.
 

@@ -43,6 +43,7 @@ import pysolr
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from . import config as search_config
 from . import lucene
 from .sql import TABLE, SortError, SqlCompiler
 
@@ -73,14 +74,12 @@ class PgSearchError(pysolr.SolrError):
 
 def _text_config() -> str:
     """``ckanext.sektoral.search.text_config`` (declared by this plugin)."""
-    from ckanext.sektoral import config as sektoral_config
-    return sektoral_config.search_text_config() or DEFAULT_TEXT_CONFIG
+    return search_config.text_config() or DEFAULT_TEXT_CONFIG
 
 
 def _max_rows() -> int:
     """``ckanext.sektoral.search.max_rows`` (declared by this plugin)."""
-    from ckanext.sektoral import config as sektoral_config
-    return sektoral_config.search_max_rows()
+    return search_config.max_rows()
 
 
 def _engine() -> Engine:

@@ -1,21 +1,23 @@
 """``ckan sektoral publication ...``: publish a cycle, push it to the
-national portal, show the push state. Registered in ``ckanext/sektoral/cli.py``.
-"""
+national portal, show the push state."""
 from __future__ import annotations
 
 from typing import Optional
 
 import click
+import ckan.plugins.toolkit as tk
 
-from ckanext.sektoral.cli import CommandError, action_command, call, user_option
+from ckanext.sektoral.publication import remote
+
+from .base import CommandError, action_command, call, site_user, user_option
 
 
 @click.group("publication")
-def publication():
+def group():
     """Publication of a cycle and the national portal push."""
 
 
-@publication.command("publish")
+@group.command("publish")
 @click.argument("cycle")
 @click.option("--note", default="", help="Note recorded in the audit log.")
 @user_option()
@@ -29,7 +31,7 @@ def publish(cycle: str, note: str, user: Optional[str]):
         fg="green")
 
 
-@publication.command("push")
+@group.command("push")
 @click.argument("cycle")
 @click.option("--sync", is_flag=True,
               help="Push now, in this process, instead of queueing jobs "
@@ -40,8 +42,6 @@ def push(cycle: str, sync: bool, user: Optional[str]):
     """Push (or push again) the published datasets of CYCLE and its
     report to the national portal. Idempotent: remote copies are updated,
     never duplicated."""
-    from ckanext.sektoral.publication import remote
-
     if not sync:
         result = call("sektoral_push", {"cycle": cycle}, user)
         for entry in result["queued"]:
@@ -52,9 +52,7 @@ def push(cycle: str, sync: bool, user: Optional[str]):
         return
     # --sync: the same auth as the action, then push one by one.
     rows = call("sektoral_push_status", {"cycle": cycle}, user)
-    import ckan.plugins.toolkit as tk
-
-    tk.check_access("sektoral_push", {"user": user or _site_user()},
+    tk.check_access("sektoral_push", {"user": user or site_user()},
                     {"cycle": cycle})
     if not remote.configured():
         raise CommandError("The national portal is not configured "
@@ -74,13 +72,7 @@ def push(cycle: str, sync: bool, user: Optional[str]):
     click.secho(f"{len(rows)} datasets pushed.", fg="green")
 
 
-def _site_user() -> str:
-    from ckanext.sektoral.cli import _site_user as site_user
-
-    return site_user()
-
-
-@publication.command("status")
+@group.command("status")
 @click.argument("cycle")
 @user_option()
 @action_command
