@@ -48,6 +48,7 @@ from ckanext.sektoral.logic import service
 from ckanext.sektoral.model import Cycle, Item, Transition, UserPosition
 from ckanext.sektoral.workflow import stages
 from ckanext.sektoral.workflow.stages import Position, Stage
+from ckanext.sektoral import clock
 
 log = logging.getLogger(__name__)
 
@@ -445,7 +446,7 @@ def remind(days: int = 5, today: Optional[dt.date] = None,
         ``due``, ``working_days_left``, ``late``), ``sent`` (False in a dry
         run or when sending failed) and ``error`` (when it failed)
     """
-    on = today or service.today()
+    on = today or clock.today()
     chain = config.approval_chain()
     items = _due_items(days, on)
     by_org: dict[str, list[dict[str, Any]]] = defaultdict(list)

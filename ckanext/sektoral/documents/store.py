@@ -17,6 +17,7 @@ from ckan import model
 
 from ckanext.sektoral import codes, tables
 from ckanext.sektoral.model import Cycle, Item
+from ckanext.sektoral import clock
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / \
     "sektoral" / "documents"
@@ -108,8 +109,7 @@ def date_id(value: Any) -> str:
 
 
 def today() -> dt.date:
-    from ckanext.sektoral.logic.service import today as _today
-    return _today()
+    return clock.today()
 
 
 # -- data -----------------------------------------------------------------------
