@@ -9,7 +9,6 @@ file is stored with status ``no_data``, never dropped.
 """
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from typing import Any, Optional
 

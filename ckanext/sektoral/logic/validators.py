@@ -8,7 +8,6 @@ filled dataset can always be saved.
 """
 from __future__ import annotations
 
-import datetime
 import json
 import re
 from typing import Any, Callable, Optional

@@ -21,7 +21,6 @@ attempts, last error) is kept in ``sektoral_push``.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import logging
 import re
 from typing import Any, Iterable, Optional
