@@ -2,7 +2,8 @@
 
 ``validated_resource(pkg)`` picks the data file to show (a data resource
 with a Table Schema that ckanext-validation reported ``success`` for);
-``read_table(path, schema)`` reads it *with* its schema (so ``1.234,5``
+``read_table(path, schema)`` reads it *with* its schema through
+:mod:`ckanext.sektoral.analysis.reader` (so ``1.234,5``
 is 1234.5 under ``decimalChar ","``) and returns the chart series and a
 preview; the result is
 cached per file (path, size, modification time, schema).
@@ -36,7 +37,7 @@ from decimal import Decimal
 from typing import Any, Optional
 
 from ckanext.sektoral import tables
-from ckanext.sektoral.analysis import stats
+from ckanext.sektoral.analysis import reader, stats
 from ckanext.sektoral.workflow import symbols as bps
 
 #: Words of a unit, measure or title that make a measure non-additive.
@@ -130,42 +131,29 @@ def _read(path: str, schema: dict[str, Any], fmt: Optional[str],
     measure = measures[0] if measures else None
     columns = summary.get("columns") or []
 
-    from frictionless import Detector, Resource, Schema
-
-    resource: Any = Resource(path=path, schema=Schema.from_descriptor(schema),
-                             format=summary.get("format"),
-                             detector=Detector(schema_sync=True))
     symbols_seen: dict[tuple[Any, Any], set[str]] = {}
     tallies: dict[tuple[Any, Any], bps.Tally] = {}
     preview: list[list[Any]] = []
     types = {n: (fields.get(n) or {}).get("type") for n in columns}
-    declared = {str(v).strip() for v in schema.get("missingValues", [""])}
-    declared.discard("")
-    with resource:
-        labels = list(resource.header.labels if resource.header else [])
-        at = labels.index(measure) if measure in labels else None
-        for row in resource.row_stream:
-            if any(e.type == "blank-row" for e in row.errors):
-                continue
-            values = row.to_dict()
-            raw = list(row.cells)
+    with reader.open_table(path, schema, summary.get("format")) as table:
+        for row in table.rows():
+            values = row.values
             if len(preview) < preview_rows:
-                preview.append([_preview_cell(values.get(name), cell,
-                                              types.get(name), declared)
-                                for name, cell in zip(columns, raw)])
+                preview.append([
+                    _preview_cell(values.get(name), cell, types.get(name),
+                                  table.declared)
+                    for name, cell in zip(columns, row.raw)])
             if measure is None:
                 continue
             key = (str(values.get(region)) if region and
                    values.get(region) is not None else None,
                    values.get(year) if year else None)
-            cell = raw[at] if at is not None and at < len(raw) else None
-            if bps.symbol(cell) not in declared:
-                cell = None
+            symbol = row.symbol(measure)
             tallies.setdefault(key, bps.Tally()).add(values.get(measure),
-                                                      cell)
-            if values.get(measure) is None and bps.symbol(cell):
+                                                      symbol)
+            if values.get(measure) is None and symbol:
                 symbols_seen.setdefault(key, set()).add(
-                    bps.canonical(cell))
+                    bps.canonical(symbol))
 
     result: dict[str, Any] = {
         "rows": summary["rows"],
@@ -200,8 +188,8 @@ def _read(path: str, schema: dict[str, Any], fmt: Optional[str],
             for t in groups:
                 total.merge(t)
             entry: dict[str, Any] = {
-                "year": stats._json_value(y),
-                "value": stats._json_number(_aggregate(groups, additive)),
+                "year": reader.json_value(y),
+                "value": reader.json_number(_aggregate(groups, additive)),
                 "missing": total.gaps, "complete": total.complete}
             by_year.append(entry)
         result["by_year"] = by_year
@@ -229,11 +217,11 @@ def _read(path: str, schema: dict[str, Any], fmt: Optional[str],
                 shown = (next(iter(found)) if len(found) == 1 else
                          "x" if "x" in found else "...")
             by_region.append({"code": code, "name": name,
-                              "value": stats._json_number(value),
+                              "value": reader.json_number(value),
                               "symbol": shown,
                               "complete": group.complete})
         result["by_region"] = by_region
-        result["region_year"] = stats._json_value(latest) if year else None
+        result["region_year"] = reader.json_value(latest) if year else None
     return result
 
 
@@ -261,7 +249,7 @@ def _preview_cell(value: Any, cell: Any, ftype: Optional[str],
         return "" if cell is None else _cell(cell)
     if ftype in ("number", "integer") and isinstance(value, (Decimal, int)) \
             and not isinstance(value, bool):
-        return stats._json_number(value)
+        return reader.json_number(value)
     return _cell(value)
 
 
@@ -269,7 +257,7 @@ def _cell(value: Any) -> Any:
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     if isinstance(value, Decimal):
-        return stats._json_number(value)
+        return reader.json_number(value)
     return str(value)
 
 
