@@ -31,7 +31,7 @@ _frozen: Optional[dt.datetime] = None
 
 def timezone() -> dt.tzinfo:
     """The installation's time zone (``ckan.display_timezone``)."""
-    import pytz
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     try:
         from ckan.plugins import toolkit as tk
@@ -41,9 +41,9 @@ def timezone() -> dt.tzinfo:
     if name == "server":  # CKAN's value for the server's local time zone
         return dt.datetime.now().astimezone().tzinfo or dt.timezone.utc
     try:
-        return pytz.timezone(name)
-    except pytz.UnknownTimeZoneError:
-        return pytz.utc
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return dt.timezone.utc
 
 
 def _utc() -> dt.datetime:

@@ -300,7 +300,7 @@ def open_table(source: Source, schema: dict[str, Any],
     except Exception as exc:
         raise ReadError(ERROR_SCHEMA, str(exc)) from None
     if isinstance(source, bytes):
-        resource: Any = Resource(source, schema=fl_schema,
+        resource: Any = Resource(source=source, schema=fl_schema,
                                  format=fmt,
                                  detector=Detector(schema_sync=True))
     else:
