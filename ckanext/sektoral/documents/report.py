@@ -50,7 +50,7 @@ from ckanext.sektoral.model import Cycle, Transition
 from ckanext.sektoral.model.documents import (
     Analysis, ReportNarrative, ReportVersion,
 )
-from ckanext.sektoral import clock
+from ckanext.sektoral import clock, formatting
 
 log = logging.getLogger(__name__)
 
@@ -234,21 +234,6 @@ def _flag_text(flag: dict[str, Any], tr: Any) -> str:
         return flag.get("message", "")
 
 
-def _num(value: Any) -> str:
-    """Indonesian number format: 1.234,5."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int) or (isinstance(value, float)
-                                  and value.is_integer()):
-        return f"{int(value):,}".replace(",", ".")
-    if isinstance(value, float):
-        text = f"{value:,.2f}"
-        return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return str(value)
-
-
 def _pivot(path: str, schema: dict[str, Any], fmt: Optional[str],
            analysis: dict[str, Any]) -> dict[str, Any]:
     """A region x year table (or a year series) of the first measure."""
@@ -281,7 +266,7 @@ def _pivot(path: str, schema: dict[str, Any], fmt: Optional[str],
         label = store.region_label(r) if region else r
         body.append([label] + [
             cells[(r, y)] if isinstance(cells.get((r, y)), str)
-            else _num(cells.get((r, y))) for y in cols])
+            else formatting.number(cells.get((r, y))) for y in cols])
     field = next((f for f in schema["fields"] if f["name"] == measure), {})
     return {"measure": field.get("title") or measure,
             "columns": [("Wilayah" if region else "")] +
@@ -308,7 +293,7 @@ def _figure() -> Any:
         ax = fig.add_axes((0.13, 0.14, 0.85, 0.74))
         ax.tick_params(labelsize=7)
         ax.yaxis.set_major_formatter(FuncFormatter(
-            lambda v, _p: _num(float(v))))
+            lambda v, _p: formatting.number(float(v))))
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
         _FIGURE = (fig, ax)

@@ -21,6 +21,7 @@ from ckanext.sektoral.workflow import completeness
 from ckanext.sektoral.workflow.schedule import is_late
 from ckanext.sektoral.workflow.stages import Stage
 from ckanext.sektoral import clock
+from ckanext.sektoral import lang as sektoral_lang
 
 log = logging.getLogger(__name__)
 
@@ -59,12 +60,7 @@ __all__: list[str] = [
 
 
 def _ui_lang(data_dict: DataDict) -> str:
-    if data_dict.get("lang"):
-        return data_dict["lang"]
-    try:
-        return tk.h.lang() or tk.config.get("ckan.locale_default", "id")
-    except Exception:  # no request (CLI, background job)
-        return tk.config.get("ckan.locale_default") or "id"
+    return data_dict.get("lang") or sektoral_lang.current()
 
 
 def _validation_info(resource_id: str) -> completeness.ValidationInfo | None:
