@@ -85,3 +85,19 @@ def test_language_of_the_request(app, code):
     with app.flask_app.test_request_context(
             environ_overrides={"CKAN_LANG": code}):
         assert lang.current() == code
+
+
+def _hand_written(value: float, decimals: int) -> str:
+    """The copy ``demo.angka_id`` had (Python's format, separators
+    swapped)."""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+@pytest.mark.parametrize("value", [0.0, 7.0, 12.5, 1234.5, 83.62, 1500.0,
+                                   98765.4321, 1234567.891])
+@pytest.mark.parametrize("decimals", [0, 1, 2])
+def test_fixed_decimals_as_the_demo_data_writes_them(value, decimals):
+    from ckanext.sektoral import demo
+
+    assert demo.angka_id(value, decimals) == _hand_written(value, decimals)

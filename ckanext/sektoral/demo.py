@@ -38,6 +38,8 @@ from typing import Any, Iterator, Optional
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.sektoral import formatting
+
 log = logging.getLogger(__name__)
 
 WALIDATA_ORG = "diskominfo-malut"
@@ -579,8 +581,7 @@ class LoadResult:
 
 def angka_id(value: float, decimals: int) -> str:
     """Indonesian number format: ``1.234,56``."""
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return formatting.number(value, "id", decimals=decimals)
 
 
 def _value(item: DemoItem, rng: random.Random, share: float, offset: float,
