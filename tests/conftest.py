@@ -145,3 +145,56 @@ def live_portal(tmp_path_factory: Any) -> Iterator[dict[str, Any]]:
     finally:
         subprocess.run(["bash", str(demo), "stop"], env=env,
                        capture_output=True)
+
+
+class FrozenClock:
+    """The extension's one clock (``ckanext.sektoral.clock``), held still.
+
+    ``set(moment)`` stops it at an aware datetime (naive means UTC, as
+    stored); ``set_today(date)`` at noon of that date in the
+    installation's time zone; ``tick(**timedelta)`` moves it on.
+    """
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self._monkeypatch = monkeypatch
+
+    def set(self, moment: Any) -> Any:
+        import datetime as dt
+
+        from ckanext.sektoral import clock
+
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=dt.timezone.utc)
+        self._monkeypatch.setattr(clock, "_frozen", moment)
+        return moment
+
+    def set_today(self, day: Any) -> Any:
+        import datetime as dt
+
+        from ckanext.sektoral import clock
+
+        tz = clock.timezone()
+        noon = dt.datetime.combine(day, dt.time(12))
+        localize = getattr(tz, "localize", None)
+        return self.set(localize(noon) if localize else
+                        noon.replace(tzinfo=tz))
+
+    def tick(self, **delta: float) -> Any:
+        import datetime as dt
+
+        from ckanext.sektoral import clock
+
+        return self.set(clock.now() + dt.timedelta(**delta))
+
+
+@pytest.fixture
+def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> FrozenClock:
+    """The extension's clock frozen (at 2026-03-02 12:00 in the
+    installation's time zone until the test sets another moment); only
+    ``ckanext.sektoral.clock`` is patched, so every "now" and "today" of
+    the extension follows it."""
+    import datetime as dt
+
+    frozen = FrozenClock(monkeypatch)
+    frozen.set_today(dt.date(2026, 3, 2))
+    return frozen

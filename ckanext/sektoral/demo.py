@@ -59,6 +59,8 @@ from ckanext.sektoral.model import Cycle, Item, Transition
 from ckanext.sektoral.workflow import stages
 from ckanext.sektoral.workflow.stages import Stage
 
+from ckanext.sektoral import formatting
+
 log = logging.getLogger(__name__)
 
 #: Environment variable naming the folder of the demo data files.
@@ -352,8 +354,7 @@ class LoadResult:
 
 def angka_id(value: float, decimals: int) -> str:
     """Indonesian number format: ``1.234,56``."""
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return formatting.number(value, "id", decimals=decimals)
 
 
 def _value(item: DemoItem, rng: random.Random, share: float, offset: float,

@@ -1,12 +1,12 @@
 """Template helpers of ckanext-sektoral (registered by ``tk.blanket.helpers``)."""
 from __future__ import annotations
 
-import functools
 from typing import Any, Optional
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.sektoral import codes
+from ckanext.sektoral import clock, codes, formatting
+from ckanext.sektoral import lang as sektoral_lang
 
 __all__: list[str] = [
     "sektoral_code_choices",
@@ -47,18 +47,12 @@ def sektoral_code_label(list_name: str, value: str,
     """Label of ``value`` in code list ``list_name`` (UI language by
     default; the value itself when unknown)."""
     if lang is None:
-        try:
-            lang = tk.h.lang()
-        except Exception:  # outside a request
-            lang = None
+        lang = sektoral_lang.current()
     return codes.load(list_name).label(value, lang)
 
 
-def _ui_lang() -> Optional[str]:
-    try:
-        return tk.h.lang()
-    except Exception:  # outside a request
-        return None
+def _ui_lang() -> str:
+    return sektoral_lang.current()
 
 
 def sektoral_stage_label(stage: str) -> str:
@@ -73,20 +67,7 @@ def sektoral_stage_label(stage: str) -> str:
 def sektoral_date(value: Any, fmt: str = "long") -> str:
     """A date (``date``, ``datetime`` or ISO string) in the UI language:
     ``25 November 2026`` in Indonesian."""
-    import datetime as dt
-    if not value:
-        return ""
-    if isinstance(value, str):
-        value = dt.date.fromisoformat(value[:10])
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    return _format_date(value, fmt, _ui_lang() or "id")
-
-
-@functools.lru_cache(maxsize=1024)
-def _format_date(value: Any, fmt: str, lang: str) -> str:
-    from babel.dates import format_date
-    return format_date(value, format=fmt, locale=lang)
+    return formatting.date(value, _ui_lang(), fmt)
 
 
 def sektoral_datetime(value: Any) -> str:
@@ -95,18 +76,11 @@ def sektoral_datetime(value: Any) -> str:
     ``25 Nov 2026 14.05.09`` in Indonesian."""
     import datetime as dt
 
-    import pytz
-    from babel.dates import format_datetime
-
     if not value:
         return ""
     moment = (dt.datetime.fromisoformat(value) if isinstance(value, str)
               else value)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
-    tz = pytz.timezone(tk.config.get("ckan.display_timezone") or "UTC")
-    return format_datetime(moment, format="medium", tzinfo=tz,
-                           locale=_ui_lang() or "id")
+    return formatting.datetime(moment, clock.timezone(), _ui_lang())
 
 
 def sektoral_transition_label(name: str) -> str:

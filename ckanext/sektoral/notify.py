@@ -36,7 +36,6 @@ from typing import Any, Optional, Union
 
 import flask
 import sqlalchemy as sa
-from babel.dates import format_date
 from rq import Retry, get_current_job
 
 import ckan.plugins.toolkit as tk
@@ -48,6 +47,8 @@ from ckanext.sektoral.logic import service
 from ckanext.sektoral.model import Cycle, Item, Transition, UserPosition
 from ckanext.sektoral.workflow import stages
 from ckanext.sektoral.workflow.stages import Position, Stage
+from ckanext.sektoral import clock
+from ckanext.sektoral import formatting, lang
 
 log = logging.getLogger(__name__)
 
@@ -243,15 +244,7 @@ def _subject(name: str, extra_vars: dict[str, Any]) -> str:
 
 
 def _format_date(value: Union[dt.date, str, None]) -> str:
-    if not value:
-        return ""
-    if isinstance(value, str):
-        value = dt.date.fromisoformat(value[:10])
-    locale = tk.config.get("ckan.locale_default") or "id"
-    try:
-        return format_date(value, format="long", locale=locale)
-    except Exception:  # unknown locale
-        return value.isoformat()
+    return formatting.date(value, lang.default())
 
 
 def _stage_label(value: Optional[str]) -> str:
@@ -445,7 +438,7 @@ def remind(days: int = 5, today: Optional[dt.date] = None,
         ``due``, ``working_days_left``, ``late``), ``sent`` (False in a dry
         run or when sending failed) and ``error`` (when it failed)
     """
-    on = today or service.today()
+    on = today or clock.today()
     chain = config.approval_chain()
     items = _due_items(days, on)
     by_org: dict[str, list[dict[str, Any]]] = defaultdict(list)

@@ -180,3 +180,26 @@ def test_csv_export(seeded, app):
     one = app.get("/sektoral/performance.csv?cycle=PERF-2",
                   headers=_token(seeded["users"]["staf"]))
     assert len(list(csv.reader(io.StringIO(one.get_data(as_text=True))))) == 2
+
+
+def test_report_annex_and_performance_page_agree_on_time(seeded):
+    """One "submitted on time" rule (``clock.submitted_on_time``, in the
+    installation's time zone): A3's first submission at 01:00 WIT on the
+    day after the due date (16:00 UTC on the due date) is late on the
+    performance page *and* in the report's compliance annex (the annex
+    compared the UTC date and counted it on time)."""
+    from ckanext.sektoral.documents import report
+    from ckanext.sektoral.model import Cycle
+
+    with freeze_time(TODAY):
+        page = call_as(seeded["users"]["staf"], "sektoral_performance",
+                       cycle="PERF-1")
+        cycle = model.Session.query(Cycle).filter_by(code="PERF-1").one()
+        annex = report.build(cycle, 1)
+    page_orgs = {o["title"]: o for o in page["cycles"][0]["organizations"]}
+    annex_orgs = {o["title"]: o for o in annex["orgs"]}
+    for title in ("Dinas A", "Dinas B"):
+        assert (annex_orgs[title]["on_time"], annex_orgs[title]["late"]) == \
+            (page_orgs[title]["on_time"], page_orgs[title]["late"])
+    assert (annex_orgs["Dinas A"]["on_time"],
+            annex_orgs["Dinas A"]["late"]) == (2, 1)

@@ -55,9 +55,9 @@ def world(clean_db_module):
 
 
 @pytest.fixture(autouse=True)
-def hooked(monkeypatch):
+def hooked(monkeypatch, frozen_clock):
     """Pin today."""
-    monkeypatch.setattr(service, "today", lambda: TODAY)
+    frozen_clock.set_today(TODAY)
     # The completeness gate is tested elsewhere; here items have no files.
     monkeypatch.setattr(service, "_submit_gate", lambda context, pid: None)
 

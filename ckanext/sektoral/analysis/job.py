@@ -9,7 +9,6 @@ file is stored with status ``no_data``, never dropped.
 """
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from typing import Any, Optional
 
@@ -20,6 +19,7 @@ from ckanext.sektoral.analysis.stats import analyse
 from ckanext.sektoral.documents import store
 from ckanext.sektoral.model import Item
 from ckanext.sektoral.model.documents import Analysis
+from ckanext.sektoral import clock
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +66,7 @@ def run_analysis(package_id: str) -> str:
         row.status = "failed"
         row.error = f"{type(exc).__name__}: {exc}"
     row.threshold = threshold
-    row.created = dt.datetime.utcnow()
+    row.created = clock.utcnow()
     model.Session.add(row)
     model.Session.commit()
     return row.status

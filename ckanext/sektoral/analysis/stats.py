@@ -1,7 +1,8 @@
 """Descriptive statistics and plausibility flags of one data file.
 
 Plain Python, no CKAN import. ``analyse(path, schema)`` reads a CSV or
-XLSX file *with* its Frictionless Table Schema (so ``1.234,56`` is
+XLSX file *with* its Frictionless Table Schema through the one reader,
+:mod:`ckanext.sektoral.analysis.reader` (so ``1.234,56`` is
 1234.56 under a ``decimalChar ","``/``groupChar "."`` field and the BPS
 table symbols of ``missingValues`` mean what ``workflow/symbols.py`` says)
 and returns a JSON-ready dict::
@@ -54,23 +55,24 @@ A file that cannot be read never raises: the result is
 """
 from __future__ import annotations
 
-import math
 import re
 from collections import defaultdict
-from decimal import Decimal, InvalidOperation
-from pathlib import Path
+from decimal import Decimal
 from typing import Any, Optional
 
+from ckanext.sektoral.analysis import reader
+from ckanext.sektoral.analysis.reader import json_number as _json_number
+from ckanext.sektoral.analysis.reader import json_value as _json_value
 from ckanext.sektoral.workflow import symbols as bps
 from ckanext.sektoral.workflow.stages import N_
 
 Result = dict[str, Any]
 
-ERROR_NOT_FOUND = N_("The data file could not be found.")
-ERROR_EMPTY = N_("The data file is empty.")
-ERROR_BINARY = N_("The data file is not a CSV or Excel table.")
-ERROR_UNREADABLE = N_("The data file could not be read as a table.")
-ERROR_SCHEMA = N_("The Table Schema of the data file is not valid.")
+ERROR_NOT_FOUND = reader.ERROR_NOT_FOUND
+ERROR_EMPTY = reader.ERROR_EMPTY
+ERROR_BINARY = reader.ERROR_BINARY
+ERROR_UNREADABLE = reader.ERROR_UNREADABLE
+ERROR_SCHEMA = reader.ERROR_SCHEMA
 
 MSG_NEGATIVE = N_(
     "%(field)s is negative (%(value)s) in row %(row)s, but it counts "
@@ -100,49 +102,15 @@ MSG_MISSING_COLUMN = N_("Column %(field)s of the schema is not in the file.")
 #: Field name prefixes of region columns, finest level first.
 REGION_PREFIXES: tuple[str, ...] = (
     "kode_desa", "kode_kelurahan", "kode_kecamatan", "kode_kabupaten")
-NUMERIC_TYPES = frozenset({"number", "integer"})
-EXCEL_FORMATS = frozenset({"xlsx", "xls"})
-_SNIFF_BYTES = 8192
+NUMERIC_TYPES = reader.NUMERIC_TYPES
 _CONSTRAINT_RE = re.compile(r'constraint "(\w+)"')
 
 
 # -- helpers ------------------------------------------------------------------
 
-def _json_number(value: Any) -> Any:
-    """Decimal/float to int when integral, else float (JSON-ready)."""
-    if value is None or isinstance(value, bool):
-        return value
-    if isinstance(value, Decimal):
-        if not value.is_finite():
-            return None
-        return int(value) if value == value.to_integral_value() \
-            else float(value)
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            return None
-        return int(value) if value.is_integer() else value
-    return value
-
-
-def _json_value(value: Any) -> Any:
-    """Any parsed cell as a JSON-ready value."""
-    if value is None or isinstance(value, (bool, int, str)):
-        return value
-    if isinstance(value, (Decimal, float)):
-        return _json_number(value)
-    return str(value)
-
-
 def _to_decimal(value: Any) -> Optional[Decimal]:
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, Decimal):
-        return value if value.is_finite() else None
-    try:
-        d = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return None
-    return d if d.is_finite() else None
+    """A parsed value as a finite Decimal (None: not a number)."""
+    return bps.value(value)
 
 
 def _error(message: str, detail: Any = None, **extra: Any) -> Result:
@@ -202,38 +170,6 @@ def _is_count_like(field: dict[str, Any]) -> bool:
     minimum = (field.get("constraints") or {}).get("minimum")
     return field.get("type") == "integer" or (
         minimum is not None and _to_decimal(minimum) == 0)
-
-
-def _sniff(path: Path, fmt: Optional[str]) -> tuple[Optional[str], Any]:
-    """(format, None) or (None, error dict) from the first bytes."""
-    try:
-        with open(path, "rb") as f:
-            head = f.read(_SNIFF_BYTES)
-    except FileNotFoundError:
-        return None, _error(ERROR_NOT_FOUND, str(path))
-    except OSError as exc:
-        return None, _error(ERROR_UNREADABLE, str(exc))
-    if not head.strip():
-        return None, _error(ERROR_EMPTY)
-    is_zip = head.startswith(b"PK\x03\x04")
-    is_ole = head.startswith(b"\xd0\xcf\x11\xe0")
-    if fmt is None:
-        ext = path.suffix.lower().lstrip(".")
-        if ext in ("csv", "tsv", "txt", "xlsx", "xls"):
-            fmt = "csv" if ext == "txt" else ext
-        elif is_zip:
-            fmt = "xlsx"
-        elif is_ole:
-            fmt = "xls"
-        else:
-            fmt = "csv"
-    fmt = fmt.lower()
-    if fmt in EXCEL_FORMATS:
-        if not (is_zip or is_ole):
-            return None, _error(ERROR_BINARY, "not an Excel workbook")
-    elif b"\x00" in head or is_zip or is_ole:
-        return None, _error(ERROR_BINARY, "binary content")
-    return fmt, None
 
 
 # -- accumulators -------------------------------------------------------------
@@ -328,126 +264,86 @@ def analyse(path: str, schema: dict, *, fmt: Optional[str] = None,
         when the file cannot be read
     """
     try:
-        return _analyse(Path(path), schema, fmt, jump_threshold_pct,
-                        max_flags)
+        return _analyse(path, schema, fmt, jump_threshold_pct, max_flags)
+    except reader.ReadError as exc:
+        return _error(exc.message, exc.detail)
     except Exception as exc:  # never raise for a bad file
         return _error(ERROR_UNREADABLE, f"{type(exc).__name__}: {exc}")
 
 
-def _analyse(path: Path, schema: dict, fmt: Optional[str],
+def _analyse(path: str, schema: dict, fmt: Optional[str],
              threshold: float, max_flags: int) -> Result:
-    from frictionless import Detector, FrictionlessException, Resource
-    from frictionless import Schema
-
-    fmt, error = _sniff(path, fmt)
-    if error is not None:
-        return error
-    try:
-        fl_schema = Schema.from_descriptor(schema)
-    except Exception as exc:
-        return _error(ERROR_SCHEMA, str(exc))
-
-    declared = [dict(f) for f in schema.get("fields", [])]
-    declared_by_name = {f["name"]: f for f in declared}
-    missing_values = [str(v) for v in schema.get("missingValues", [""])]
-    symbols = [v for v in missing_values if v != ""]
-
     flags = _Flags(max_flags)
-    resource: Any = Resource(path=str(path), schema=fl_schema, format=fmt,
-                        detector=Detector(schema_sync=True))
-    try:
-        with resource:
-            labels = list(resource.header.labels if resource.header else [])
-            present = [f for f in declared if f["name"] in labels]
-            index = {f["name"]: labels.index(f["name"]) for f in present}
-            missing_columns = [f["name"] for f in declared
-                               if f["name"] not in index]
-            extra_columns = [lb for lb in labels
-                             if lb not in declared_by_name]
-            for name in missing_columns:
-                flags.add("missing_column", name, 1, None,
-                          MSG_MISSING_COLUMN)
+    with reader.open_table(path, schema, fmt) as table:
+        fmt = table.format
+        declared_by_name = table.by_name
+        labels = table.labels
+        present = table.present
+        missing_columns = table.missing
+        extra_columns = table.extra
+        for name in missing_columns:
+            flags.add("missing_column", name, 1, None, MSG_MISSING_COLUMN)
 
-            region = _find_region_field(present)
-            year = _find_year_field(present)
-            numeric = [f["name"] for f in present
-                       if f.get("type") in NUMERIC_TYPES]
-            measures = [
-                n for n in numeric
-                if n not in (region, year) and not n.startswith("kode_")
-                and not (declared_by_name[n].get("constraints") or {})
-                .get("enum")]
-            count_like = {n for n in measures
-                          if _is_count_like(declared_by_name[n])}
+        region = _find_region_field(present)
+        year = _find_year_field(present)
+        numeric = [f["name"] for f in present
+                   if f.get("type") in NUMERIC_TYPES]
+        measures = [
+            n for n in numeric
+            if n not in (region, year) and not n.startswith("kode_")
+            and not (declared_by_name[n].get("constraints") or {})
+            .get("enum")]
+        count_like = {n for n in measures
+                      if _is_count_like(declared_by_name[n])}
 
-            field_missing = {f["name"]: 0 for f in present}
-            field_symbols: dict[str, dict[str, int]] = {
-                f["name"]: {} for f in present}
-            field_numbers = {n: _Numbers() for n in numeric}
-            by_region: dict[str, dict[str, _Numbers]] = defaultdict(
-                lambda: {m: _Numbers() for m in measures})
-            by_year: dict[Any, dict[str, _Numbers]] = defaultdict(
-                lambda: {m: _Numbers() for m in measures})
-            cells_ry: dict[tuple[Any, Any], dict[str, _Numbers]] = \
-                defaultdict(lambda: {m: _Numbers() for m in measures})
-            years: set[Any] = set()
-            rows = 0
+        field_missing = {f["name"]: 0 for f in present}
+        field_symbols: dict[str, dict[str, int]] = {
+            f["name"]: {} for f in present}
+        field_numbers = {n: _Numbers() for n in numeric}
+        by_region: dict[str, dict[str, _Numbers]] = defaultdict(
+            lambda: {m: _Numbers() for m in measures})
+        by_year: dict[Any, dict[str, _Numbers]] = defaultdict(
+            lambda: {m: _Numbers() for m in measures})
+        cells_ry: dict[tuple[Any, Any], dict[str, _Numbers]] = \
+            defaultdict(lambda: {m: _Numbers() for m in measures})
+        years: set[Any] = set()
+        rows = 0
 
-            for row in resource.row_stream:
-                if any(e.type == "blank-row" for e in row.errors):
-                    continue
-                rows += 1
-                number = row.row_number
-                raw = row.cells
-                values = row.to_dict()
-                _row_errors(row, values, declared_by_name, count_like,
-                            flags)
+        for row in table.rows():
+            rows += 1
+            number = row.row_number
+            values = row.values
+            _row_errors(row, values, declared_by_name, count_like, flags)
 
-                for name, i in index.items():
-                    cell = raw[i] if i < len(raw) else None
-                    if cell is None or (isinstance(cell, str)
-                                        and cell == ""):
-                        field_missing[name] += 1
-                    elif bps.symbol(cell) in symbols:
-                        counts = field_symbols[name]
-                        key = bps.symbol(cell)
-                        counts[key] = counts.get(key, 0) + 1
+            for name in field_missing:
+                cell = row.cell(name)
+                key = row.symbol(name)
+                if cell is None or (isinstance(cell, str) and cell == ""):
+                    field_missing[name] += 1
+                elif key is not None:
+                    counts = field_symbols[name]
+                    counts[key] = counts.get(key, 0) + 1
 
-                def number_of(name: str) -> Optional[Decimal]:
-                    i = index.get(name)
-                    cell = raw[i] if i is not None and i < len(raw) \
-                        else None
-                    if bps.symbol(cell) not in symbols:
-                        cell = None  # not declared: no BPS meaning
-                    return bps.value(values.get(name), cell)
+            for name in numeric:
+                field_numbers[name].add(row.number(name), number)
+            for name in count_like:
+                v = _to_decimal(values.get(name))
+                if v is not None and v < 0:
+                    flags.add("negative_count", name, number,
+                              values.get(name), MSG_NEGATIVE)
 
-                for name in numeric:
-                    field_numbers[name].add(number_of(name), number)
-                for name in count_like:
-                    v = _to_decimal(values.get(name))
-                    if v is not None and v < 0:
-                        flags.add("negative_count", name, number,
-                                  values.get(name), MSG_NEGATIVE)
-
-                region_key = values.get(region) if region else None
-                year_key = values.get(year) if year else None
+            region_key = values.get(region) if region else None
+            year_key = values.get(year) if year else None
+            if year_key is not None:
+                years.add(year_key)
+            for m in measures:
+                v = row.number(m)
+                if region_key is not None:
+                    by_region[str(region_key)][m].add(v, number)
                 if year_key is not None:
-                    years.add(year_key)
-                for m in measures:
-                    v = number_of(m)
-                    if region_key is not None:
-                        by_region[str(region_key)][m].add(v, number)
-                    if year_key is not None:
-                        by_year[year_key][m].add(v, number)
-                        if region is None or region_key is not None:
-                            cells_ry[(region_key, year_key)][m].add(
-                                v, number)
-    except FrictionlessException as exc:
-        kind = getattr(getattr(exc, "error", None), "type", "")
-        message = ERROR_BINARY if kind in (
-            "encoding-error", "format-error", "scheme-error") \
-            else ERROR_UNREADABLE
-        return _error(message, str(exc))
+                    by_year[year_key][m].add(v, number)
+                    if region is None or region_key is not None:
+                        cells_ry[(region_key, year_key)][m].add(v, number)
 
     sorted_years = sorted(years)
     yoy = None

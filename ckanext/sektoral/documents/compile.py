@@ -15,8 +15,6 @@ would read as a formula are neutralised (:func:`excel.neutralise`).
 """
 from __future__ import annotations
 
-import datetime as dt
-import decimal
 import io
 import json
 import re
@@ -26,6 +24,7 @@ from typing import Any, Iterator
 from ckanext.sektoral.documents import store
 from ckanext.sektoral.documents.excel import neutralise
 from ckanext.sektoral.insight import exports
+from ckanext.sektoral import clock
 
 #: Stages of datasets accepted by the Kasie (step 3 onwards).
 ACCEPTED = ("diterima", "diolah", "dalam_laporan", "diperiksa", "disetujui",
@@ -132,7 +131,7 @@ def data_package(cycle: Any, datasets: list[dict[str, Any]]) -> bytes:
         "profile": "tabular-data-package",
         "name": _slug(f"sektoral-{cycle.code}"),
         "title": f"Kompilasi Data Statistik Sektoral {cycle.title}",
-        "created": dt.datetime.utcnow().replace(microsecond=0).isoformat()
+        "created": clock.utcnow().replace(microsecond=0).isoformat()
         + "Z",
         "resources": resources,
     }
@@ -179,18 +178,8 @@ def combined_xlsx(cycle: Any, datasets: list[dict[str, Any]]) -> bytes:
         names, rows = read_table(f["path"], f["schema"], f["format"])
         ws.append([neutralise(n) for n in names])
         for values, cells in rows:
-            out = []
-            for n in names:
-                v = values.get(n)
-                if v is None:
-                    out.append(neutralise(cells[n]) or None)
-                elif isinstance(v, decimal.Decimal):
-                    out.append(float(v) if v != v.to_integral_value()
-                               else int(v))
-                elif isinstance(v, (int, float)):
-                    out.append(v)
-                else:
-                    out.append(neutralise(str(v)))
+            out = [neutralise(exports.typed_cell(values.get(n), cells[n]))
+                   for n in names]
             ws.append(out)
     buf = io.BytesIO()
     wb.save(buf)
@@ -214,7 +203,7 @@ def new(cycle: Any, user_name: str) -> Any:
     from ckanext.sektoral.model.documents import Document
 
     row = Document(cycle_id=cycle.id, kind=KIND, status="pending",
-                   created_by=user_name, created=dt.datetime.utcnow(),
+                   created_by=user_name, created=clock.utcnow(),
                    files={})
     model.Session.add(row)
     model.Session.commit()
@@ -235,7 +224,7 @@ def run_compilation(document_id: str) -> str:
     cycle = model.Session.get(Cycle, row.cycle_id)
     try:
         outputs = render(cycle)
-        stamp = dt.datetime.utcnow().strftime("%Y%m%d%H%M%S%f")
+        stamp = clock.utcnow().strftime("%Y%m%d%H%M%S%f")
         base = f"{cycle.id}/compilation/{stamp}"
         name = f"kompilasi-{_slug(cycle.code)}"
         row.files = {ext: store.write_atomic(f"{base}/{name}.{ext}", content)

@@ -17,6 +17,7 @@ from ckanext.sektoral import config
 from ckanext.sektoral.documents import render, store
 from ckanext.sektoral.model import Cycle
 from ckanext.sektoral.model.documents import Document
+from ckanext.sektoral import clock
 
 KIND = "letter"
 
@@ -36,7 +37,7 @@ def context(cycle: Cycle, org_id: str, seq: int,
     """Every variable of the letter template."""
     from ckanext.sektoral.logic.service import cycle_schedule
 
-    on = on or store.today()
+    on = on or clock.today()
     kop = store.letterhead()
     org = store.org_dict(org_id)
     items = []
@@ -177,7 +178,7 @@ def generate(cycle: Cycle, org_id: str, user_name: str) -> Document:
     docx = render_docx(ctx)
     org_name = ctx["org"]["name"] or org_id
     base = f"{cycle.id}/letters/{org_name}"
-    stamp = dt.datetime.utcnow().strftime("%Y%m%d%H%M%S%f")
+    stamp = clock.utcnow().strftime("%Y%m%d%H%M%S%f")
     files = {
         "pdf": store.write_atomic(f"{base}/surat-{stamp}.pdf", pdf),
         "docx": store.write_atomic(f"{base}/surat-{stamp}.docx", docx),
@@ -189,7 +190,7 @@ def generate(cycle: Cycle, org_id: str, user_name: str) -> Document:
     doc.status = "ok"
     doc.error = ""
     doc.files = files
-    doc.created = dt.datetime.utcnow()
+    doc.created = clock.utcnow()
     doc.created_by = user_name
     model.Session.add(doc)
     model.Session.commit()

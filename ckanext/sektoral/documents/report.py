@@ -50,6 +50,7 @@ from ckanext.sektoral.model import Cycle, Transition
 from ckanext.sektoral.model.documents import (
     Analysis, ReportNarrative, ReportVersion,
 )
+from ckanext.sektoral import clock, formatting
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +107,7 @@ def approve_current(cycle_id: str, user_name: Optional[str]
         return None
     row.approved = True
     row.approved_by = user_name or ""
-    row.approved_at = dt.datetime.utcnow()
+    row.approved_at = clock.utcnow()
     model.Session.add(row)
     model.Session.commit()
     return version_dict(row)
@@ -143,7 +144,7 @@ def new_version(cycle: Cycle, user_name: str) -> ReportVersion:
         ReportVersion.cycle_id == cycle.id).scalar() or 0
     row = ReportVersion(cycle_id=cycle.id, version=last + 1,
                         status="pending", created_by=user_name,
-                        created=dt.datetime.utcnow(), files={})
+                        created=clock.utcnow(), files={})
     model.Session.add(row)
     model.Session.commit()
     return row
@@ -190,7 +191,7 @@ def set_narrative(cycle_id: str, chapter: str, text: str,
     row = model.Session.get(ReportNarrative, (cycle_id, chapter)) or \
         ReportNarrative(cycle_id=cycle_id, chapter=chapter)
     row.text = text
-    row.updated = dt.datetime.utcnow()
+    row.updated = clock.utcnow()
     row.updated_by = user_name
     model.Session.add(row)
     model.Session.commit()
@@ -233,21 +234,6 @@ def _flag_text(flag: dict[str, Any], tr: Any) -> str:
         return flag.get("message", "")
 
 
-def _num(value: Any) -> str:
-    """Indonesian number format: 1.234,5."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int) or (isinstance(value, float)
-                                  and value.is_integer()):
-        return f"{int(value):,}".replace(",", ".")
-    if isinstance(value, float):
-        text = f"{value:,.2f}"
-        return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return str(value)
-
-
 def _pivot(path: str, schema: dict[str, Any], fmt: Optional[str],
            analysis: dict[str, Any]) -> dict[str, Any]:
     """A region x year table (or a year series) of the first measure."""
@@ -280,7 +266,7 @@ def _pivot(path: str, schema: dict[str, Any], fmt: Optional[str],
         label = store.region_label(r) if region else r
         body.append([label] + [
             cells[(r, y)] if isinstance(cells.get((r, y)), str)
-            else _num(cells.get((r, y))) for y in cols])
+            else formatting.number(cells.get((r, y))) for y in cols])
     field = next((f for f in schema["fields"] if f["name"] == measure), {})
     return {"measure": field.get("title") or measure,
             "columns": [("Wilayah" if region else "")] +
@@ -307,7 +293,7 @@ def _figure() -> Any:
         ax = fig.add_axes((0.13, 0.14, 0.85, 0.74))
         ax.tick_params(labelsize=7)
         ax.yaxis.set_major_formatter(FuncFormatter(
-            lambda v, _p: _num(float(v))))
+            lambda v, _p: formatting.number(float(v))))
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
         _FIGURE = (fig, ax)
@@ -441,7 +427,7 @@ def build(cycle: Cycle, version: int,
         rec["total"] += 1
         rec["returned"] += item.times_returned or 0
         if item.first_submitted is not None:
-            if item.first_submitted.date() <= due2:
+            if clock.submitted_on_time(item.first_submitted, due2):
                 rec["on_time"] += 1
             else:
                 rec["late"] += 1
@@ -523,7 +509,7 @@ def build(cycle: Cycle, version: int,
         "symbols_legend": bps.LEGEND_ID,
         "cycle": {"code": cycle.code, "title": cycle.title,
                   "year": cycle.start_date.year},
-        "date": store.date_id(store.today()),
+        "date": store.date_id(clock.today()),
         "foreword": texts.get(FOREWORD) or (
             f"Puji syukur ke hadirat Tuhan Yang Maha Esa atas tersusunnya "
             f"publikasi Statistik Sektoral {cycle.title}. Publikasi ini "

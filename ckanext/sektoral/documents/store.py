@@ -17,12 +17,12 @@ from ckan import model
 
 from ckanext.sektoral import codes, tables
 from ckanext.sektoral.model import Cycle, Item
+from ckanext.sektoral import clock
+from ckanext.sektoral import formatting
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / \
     "sektoral" / "documents"
 
-MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli",
-             "Agustus", "September", "Oktober", "November", "Desember")
 
 
 # -- options --------------------------------------------------------------
@@ -99,17 +99,12 @@ def write_atomic(relpath: str, content: bytes) -> str:
 # -- dates --------------------------------------------------------------------
 
 def date_id(value: Any) -> str:
-    """``17 Maret 2026``."""
-    if isinstance(value, str):
-        value = dt.date.fromisoformat(value[:10])
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    return f"{value.day} {MONTHS_ID[value.month - 1]} {value.year}"
+    """``17 Maret 2026`` (official documents are Indonesian)."""
+    return formatting.date(value, "id")
 
 
 def today() -> dt.date:
-    from ckanext.sektoral.logic.service import today as _today
-    return _today()
+    return clock.today()
 
 
 # -- data -----------------------------------------------------------------------

@@ -13,6 +13,7 @@ import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict, Schema, Validator
 
 from ckanext.sektoral.inbox import queries
+from ckanext.sektoral import clock
 
 __all__: list[str] = ["sektoral_inbox"]
 
@@ -97,7 +98,7 @@ def sektoral_inbox(context: Context, data_dict: DataDict) -> dict[str, Any]:
 
     rows = queries.inbox_rows([o.id for o in orgs], cycle_id)
     notes = queries.latest_return_notes([o.id for o in orgs], cycle_id)
-    items = queries.item_dicts(rows, notes, service.today())
+    items = queries.item_dicts(rows, notes, clock.today())
 
     stages: dict[str, int] = {}
     for item in items:

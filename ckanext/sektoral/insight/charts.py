@@ -21,6 +21,8 @@ from decimal import Decimal
 from typing import Optional, Union
 from xml.sax.saxutils import escape
 
+from ckanext.sektoral import formatting
+
 Number = Union[int, float, Decimal]
 
 #: Colours (WCAG AA contrast on white for text and marks).
@@ -32,31 +34,8 @@ TEXT_COLOUR = "#222222"
 FONT = "font-family=\"sans-serif\""
 
 
-def format_number(value: Optional[Number], locale: str = "id",
-                  decimals: Optional[int] = None, exact: bool = False) -> str:
-    """``1234.5`` -> ``1.234,5`` (``locale="id"``); ``None`` -> ``""``.
-
-    ``decimals`` fixes the number of decimals; by default up to 2 are
-    shown (trailing zeros dropped), every decimal with ``exact`` (a data
-    cell, shown as published).
-    """
-    from babel.numbers import format_decimal
-
-    if value is None:
-        return ""
-    if exact and decimals is None:
-        value = Decimal(repr(value)) if isinstance(value, float) else value
-        pattern = "#,##0." + "#" * 15
-    elif decimals is None:
-        pattern = "#,##0.##"
-    elif decimals == 0:
-        pattern = "#,##0"
-    else:
-        pattern = "#,##0." + "0" * decimals
-    try:
-        return format_decimal(value, format=pattern, locale=locale or "id")
-    except Exception:  # unknown locale
-        return format_decimal(value, format=pattern, locale="id")
+#: Numbers for people: the one formatter (``ckanext/sektoral/formatting.py``).
+format_number = formatting.number
 
 
 def _float(value: Optional[Number]) -> Optional[float]:

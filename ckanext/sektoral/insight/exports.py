@@ -24,7 +24,6 @@ injection). Everything is built in memory: the files are small tables.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import decimal
 import io
 import json
@@ -32,6 +31,7 @@ import re
 import zipfile
 from typing import Any, Iterator, Optional
 
+from ckanext.sektoral.analysis import reader
 from ckanext.sektoral.documents.excel import neutralise
 from ckanext.sektoral.workflow import symbols as bps
 
@@ -47,17 +47,6 @@ def safe_name(text: str) -> str:
     """A lowercase file/package name (Data Package ``name`` pattern)."""
     name = re.sub(r"[^a-z0-9._-]+", "-", (text or "").lower()).strip("-.")
     return name or "data"
-
-
-def _format(path: str) -> str:
-    """csv or xlsx from the content (stored uploads have no extension)."""
-    with open(path, "rb") as f:
-        head = f.read(8)
-    if head.startswith(b"PK\x03\x04"):
-        return "xlsx"
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return "xls"
-    return "csv"
 
 
 # -- the canonical form ----------------------------------------------------------
@@ -110,22 +99,8 @@ def canonical_schema(schema: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def canonical_cell(value: Any) -> str:
-    """A parsed value as the canonical CSV writes it."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        value = decimal.Decimal(repr(value))
-    if isinstance(value, decimal.Decimal):
-        text = format(value, "f")
-        if "." in text:
-            text = text.rstrip("0").rstrip(".")
-        return "0" if text in ("-0", "") else text
-    if isinstance(value, (dt.date, dt.datetime, dt.time)):
-        return value.isoformat()
-    return str(value)
+#: A parsed value as the canonical CSV writes it (``analysis/reader.py``).
+canonical_cell = reader.canonical_cell
 
 
 def read_canonical(path: str, schema: dict[str, Any],
@@ -133,38 +108,16 @@ def read_canonical(path: str, schema: dict[str, Any],
                    ) -> tuple[list[str], Iterator[tuple[dict[str, Any],
                                                          dict[str, str]]]]:
     """Field names and an iterator of (typed values, canonical cells) per
-    row of the validated file read with its schema. A missing cell keeps
-    its BPS symbol (canonical) in the canonical cell and is None in the
-    typed values."""
-    from frictionless import Detector, Resource, Schema
-
+    row of the validated file read with its schema
+    (:func:`analysis.reader.open_table`). A missing cell keeps its BPS
+    symbol (canonical) in the canonical cell and is None in the typed
+    values."""
     names = [f["name"] for f in schema.get("fields", [])]
-    declared = {str(v).strip() for v in schema.get("missingValues", [""])}
-    declared.discard("")
-    resource: Any = Resource(path=path, schema=Schema.from_descriptor(schema),
-                             format=fmt or _format(path),
-                             detector=Detector(schema_sync=True))
 
     def rows() -> Iterator[tuple[dict[str, Any], dict[str, str]]]:
-        with resource:
-            labels = list(resource.header.labels if resource.header else [])
-            index = {n: labels.index(n) for n in names if n in labels}
-            for row in resource.row_stream:
-                if any(e.type == "blank-row" for e in row.errors):
-                    continue
-                values = row.to_dict()
-                raw = row.cells
-                cells = {}
-                for name in names:
-                    value = values.get(name)
-                    i = index.get(name)
-                    cell = raw[i] if i is not None and i < len(raw) else None
-                    if value is None and isinstance(cell, str) and \
-                            cell.strip() in declared:
-                        cells[name] = bps.canonical(cell) or cell.strip()
-                    else:
-                        cells[name] = canonical_cell(value)
-                yield values, cells
+        with reader.open_table(path, schema, fmt) as table:
+            for row in table.rows():
+                yield row.values, {n: row.canonical(n) for n in names}
     return names, rows()
 
 
@@ -180,25 +133,28 @@ def canonical_csv(header: list[str], rows: Any, *,
     return buf.getvalue().encode("utf-8")
 
 
+def typed_cell(value: Any, cell: str) -> Any:
+    """A spreadsheet cell of a parsed value (every XLSX export and the
+    compilation): numbers as numbers, booleans as booleans, text as
+    text, dates as ISO text; a missing value as its canonical cell (the
+    BPS symbol, text) or an empty cell."""
+    if value is None:
+        return cell or None
+    if isinstance(value, decimal.Decimal):
+        return int(value) if value == value.to_integral_value() \
+            else float(value)
+    if isinstance(value, (str, int, float, bool)):
+        return value
+    return canonical_cell(value)
+
+
 def _typed_rows(path: str, schema: dict[str, Any], fmt: Optional[str]):
     """Header and rows of typed values (numbers as numbers, BPS symbols as
     their canonical text) for the XLSX download."""
     names, rows = read_canonical(path, schema, fmt)
     yield names
     for values, cells in rows:
-        out = []
-        for name in names:
-            value = values.get(name)
-            if value is None:
-                out.append(cells[name] or None)
-            elif isinstance(value, decimal.Decimal):
-                out.append(int(value) if value == value.to_integral_value()
-                           else float(value))
-            elif isinstance(value, (str, int, float, bool)):
-                out.append(value)
-            else:
-                out.append(canonical_cell(value))
-        yield out
+        yield [typed_cell(values.get(n), cells[n]) for n in names]
 
 
 def csv_bytes(path: str, schema: dict[str, Any],

@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.sektoral import formatting, lang
 from ckanext.sektoral.insight import charts
 from ckanext.sektoral.workflow import symbols as bps
 
@@ -33,10 +34,7 @@ DOWNLOADS = (("csv", "CSV", "text/csv"),
 
 
 def _locale() -> str:
-    try:
-        return tk.h.lang() or "id"
-    except Exception:  # outside a request
-        return tk.config.get("ckan.locale_default") or "id"
+    return lang.current()
 
 
 def sektoral_number(value: Any, decimals: Optional[int] = None,
@@ -48,7 +46,7 @@ def sektoral_number(value: Any, decimals: Optional[int] = None,
         return ""
     if isinstance(value, str):
         return value
-    return charts.format_number(value, _locale(), decimals, exact=exact)
+    return formatting.number(value, _locale(), decimals, exact=exact)
 
 
 def symbol_text(symbol: Optional[str]) -> Optional[str]:

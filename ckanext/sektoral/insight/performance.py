@@ -11,7 +11,9 @@ per OPD, first/count of each relevant transition per item, organizations):
 * ``submitted``: items the OPD submitted at least once (``submit``);
 * ``on_time`` / ``late``: submitted items whose **first** submission
   (date in the portal's time zone) is on/before or after the due date of
-  SOP step 2 (data collection) of the cycle;
+  SOP step 2 (data collection) of the cycle
+  (:func:`ckanext.sektoral.clock.submitted_on_time`, the rule the
+  report's compliance annex uses too);
 * ``not_submitted``: requested, never submitted; ``overdue``: of these,
   the ones past the step-2 due date today;
 * ``returns``: how many times the Kasie returned the OPD's items
@@ -34,13 +36,13 @@ from typing import Any, Optional
 
 import sqlalchemy as sa
 
-import ckan.plugins.toolkit as tk
 from ckan import model
 
 from ckanext.sektoral import config
 from ckanext.sektoral.logic import service
 from ckanext.sektoral.model import Cycle, Item, Transition
 from ckanext.sektoral.workflow.schedule import is_late
+from ckanext.sektoral import clock
 
 #: Transitions the figures are computed from.
 COUNTED = ("request", "submit", "return", "accept")
@@ -51,13 +53,9 @@ FIGURES = ("listed", "requested", "submitted", "on_time", "late",
            "accepted", "avg_working_days", "on_time_pct")
 
 
-def local_date(value: dt.datetime) -> dt.date:
-    """A naive UTC timestamp of the audit log as a date in the portal's
-    display time zone (WIT for Maluku Utara)."""
-    import pytz
-
-    tz = pytz.timezone(tk.config.get("ckan.display_timezone") or "UTC")
-    return pytz.utc.localize(value).astimezone(tz).date()
+#: A naive UTC timestamp of the audit log as a date in the portal's
+#: display time zone (WIT for Maluku Utara).
+local_date = clock.local_date
 
 
 def _empty() -> dict[str, Any]:
@@ -88,7 +86,7 @@ def performance(cycle_codes: Optional[list[str]] = None,
     :param on: "today" for ``overdue`` (default: today in the portal's
         time zone)
     """
-    on = on or service.today()
+    on = on or clock.today()
     calendar = config.calendar()
     query = model.Session.query(Cycle)
     if cycle_codes:
@@ -144,7 +142,7 @@ def performance(cycle_codes: Optional[list[str]] = None,
         if "submit" in moved:
             submitted_on = local_date(moved["submit"][0])
             entry["submitted"] += 1
-            if submitted_on <= due[cycle_id]:
+            if clock.submitted_on_time(moved["submit"][0], due[cycle_id]):
                 entry["on_time"] += 1
             else:
                 entry["late"] += 1

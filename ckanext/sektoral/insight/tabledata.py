@@ -2,7 +2,8 @@
 
 ``validated_resource(pkg)`` picks the data file to show (a data resource
 with a Table Schema that ckanext-validation reported ``success`` for);
-``read_table(path, schema)`` reads it *with* its schema (so ``1.234,5``
+``read_table(path, schema)`` reads it *with* its schema through
+:mod:`ckanext.sektoral.analysis.reader` (so ``1.234,5``
 is 1234.5 under ``decimalChar ","``) and returns the chart series and a
 preview; the result is
 cached per file (path, size, modification time, schema).
@@ -36,16 +37,13 @@ from decimal import Decimal
 from typing import Any, Optional
 
 from ckanext.sektoral import tables
-from ckanext.sektoral.analysis import stats
+from ckanext.sektoral.analysis import reader, series, stats
 from ckanext.sektoral.workflow import symbols as bps
 
-#: Words of a unit, measure or title that make a measure non-additive.
-NON_ADDITIVE_WORDS = ("persen", "%", "indeks", "index", "rasio", "ratio",
-                      "skor", "rata", "laju", "prevalensi", "angka ",
-                      "tingkat", "persentase", "kapita")
-#: Marks of a per-unit rate, in the unit only ("rupiah/kg", "per 1000
-#: penduduk"); titles say "Menurut Kabupaten/Kota".
-RATE_UNIT_MARKS = ("/", "per ")
+#: The additivity rule lives with the series (``analysis/series.py``).
+NON_ADDITIVE_WORDS = series.NON_ADDITIVE_WORDS
+RATE_UNIT_MARKS = series.RATE_UNIT_MARKS
+is_additive = series.is_additive
 PREVIEW_ROWS = 20
 _CACHE_SIZE = 64
 _cache: "OrderedDict[tuple[Any, ...], dict[str, Any]]" = OrderedDict()
@@ -87,15 +85,6 @@ def resource_format(resource: dict[str, Any]) -> Optional[str]:
     return fmt if fmt in ("csv", "tsv", "xlsx", "xls") else None
 
 
-def is_additive(unit: Optional[str], *texts: Optional[str]) -> bool:
-    """False when the unit, or another text of the dataset (measure,
-    title), names a rate, index or percentage."""
-    unit_text = (unit or "").lower() + " "
-    joined = " ".join(t for t in (unit, *texts) if t).lower() + " "
-    return not (any(mark in unit_text for mark in RATE_UNIT_MARKS)
-                or any(word in joined for word in NON_ADDITIVE_WORDS))
-
-
 def read_table(path: str, schema: dict[str, Any], *, fmt: Optional[str] = None,
                additive: bool = True,
                preview_rows: int = PREVIEW_ROWS) -> dict[str, Any]:
@@ -130,42 +119,22 @@ def _read(path: str, schema: dict[str, Any], fmt: Optional[str],
     measure = measures[0] if measures else None
     columns = summary.get("columns") or []
 
-    from frictionless import Detector, Resource, Schema
-
-    resource: Any = Resource(path=path, schema=Schema.from_descriptor(schema),
-                             format=summary.get("format"),
-                             detector=Detector(schema_sync=True))
-    symbols_seen: dict[tuple[Any, Any], set[str]] = {}
-    tallies: dict[tuple[Any, Any], bps.Tally] = {}
+    grid = series.Grid(bool(region), bool(year))
     preview: list[list[Any]] = []
     types = {n: (fields.get(n) or {}).get("type") for n in columns}
-    declared = {str(v).strip() for v in schema.get("missingValues", [""])}
-    declared.discard("")
-    with resource:
-        labels = list(resource.header.labels if resource.header else [])
-        at = labels.index(measure) if measure in labels else None
-        for row in resource.row_stream:
-            if any(e.type == "blank-row" for e in row.errors):
-                continue
-            values = row.to_dict()
-            raw = list(row.cells)
+    with reader.open_table(path, schema, summary.get("format")) as table:
+        for row in table.rows():
+            values = row.values
             if len(preview) < preview_rows:
-                preview.append([_preview_cell(values.get(name), cell,
-                                              types.get(name), declared)
-                                for name, cell in zip(columns, raw)])
+                preview.append([
+                    _preview_cell(values.get(name), cell, types.get(name),
+                                  table.declared)
+                    for name, cell in zip(columns, row.raw)])
             if measure is None:
                 continue
-            key = (str(values.get(region)) if region and
-                   values.get(region) is not None else None,
-                   values.get(year) if year else None)
-            cell = raw[at] if at is not None and at < len(raw) else None
-            if bps.symbol(cell) not in declared:
-                cell = None
-            tallies.setdefault(key, bps.Tally()).add(values.get(measure),
-                                                      cell)
-            if values.get(measure) is None and bps.symbol(cell):
-                symbols_seen.setdefault(key, set()).add(
-                    bps.canonical(cell))
+            grid.add(values.get(region) if region else None,
+                     values.get(year) if year else None,
+                     values.get(measure), row.symbol(measure))
 
     result: dict[str, Any] = {
         "rows": summary["rows"],
@@ -190,64 +159,11 @@ def _read(path: str, schema: dict[str, Any], fmt: Optional[str],
     }
     if measure is None:
         return result
-    seen = tallies
-    years = sorted({y for _, y in seen if y is not None})
-    if year and years:
-        by_year = []
-        for y in years:
-            total = bps.Tally()
-            groups = [t for (r, yy), t in tallies.items() if yy == y]
-            for t in groups:
-                total.merge(t)
-            entry: dict[str, Any] = {
-                "year": stats._json_value(y),
-                "value": stats._json_number(_aggregate(groups, additive)),
-                "missing": total.gaps, "complete": total.complete}
-            by_year.append(entry)
-        result["by_year"] = by_year
+    result["by_year"] = grid.by_year(additive)
     if region:
-        with_value = [y for (r, y), t in tallies.items()
-                      if r is not None and t.count]
-        latest = max(with_value, default=None,
-                     key=lambda v: (v is not None, v))
-        regions = _region_order({r for r, _ in seen if r is not None})
-        by_region = []
-        for code, name in regions:
-            if year:
-                keys = [(code, latest)]
-            else:
-                keys = [k for k in tallies if k[0] == code]
-            group = bps.Tally()
-            for k in keys:
-                if k in tallies:
-                    group.merge(tallies[k])
-            value = group.sum if additive else group.mean
-            shown = "-" if group.only_nihil else None
-            if value is None:
-                found = set().union(*(symbols_seen.get(k, set())
-                                      for k in keys))
-                shown = (next(iter(found)) if len(found) == 1 else
-                         "x" if "x" in found else "...")
-            by_region.append({"code": code, "name": name,
-                              "value": stats._json_number(value),
-                              "symbol": shown,
-                              "complete": group.complete})
-        result["by_region"] = by_region
-        result["region_year"] = stats._json_value(latest) if year else None
+        result["by_region"], result["region_year"] = grid.by_region(
+            additive, _region_order)
     return result
-
-
-def _aggregate(groups: list[bps.Tally], additive: bool) -> Optional[Decimal]:
-    """Total of a year over its region groups: the sum of what exists
-    (additive), else the unweighted mean of the regions' values; None when
-    no value exists. Whether it is complete is the caller's business."""
-    if additive:
-        present = [t.sum for t in groups if t.sum is not None]
-        return sum(present, Decimal(0)) if present else None
-    per_region = [t.mean for t in groups if t.mean is not None]
-    if not per_region:
-        return None
-    return sum(per_region, Decimal(0)) / len(per_region)
 
 
 def _preview_cell(value: Any, cell: Any, ftype: Optional[str],
@@ -261,7 +177,7 @@ def _preview_cell(value: Any, cell: Any, ftype: Optional[str],
         return "" if cell is None else _cell(cell)
     if ftype in ("number", "integer") and isinstance(value, (Decimal, int)) \
             and not isinstance(value, bool):
-        return stats._json_number(value)
+        return reader.json_number(value)
     return _cell(value)
 
 
@@ -269,7 +185,7 @@ def _cell(value: Any) -> Any:
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     if isinstance(value, Decimal):
-        return stats._json_number(value)
+        return reader.json_number(value)
     return str(value)
 
 

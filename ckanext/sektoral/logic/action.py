@@ -20,6 +20,8 @@ from ckanext.sektoral.model import Cycle, Item, Transition, UserPosition
 from ckanext.sektoral.workflow import completeness
 from ckanext.sektoral.workflow.schedule import is_late
 from ckanext.sektoral.workflow.stages import Stage
+from ckanext.sektoral import clock
+from ckanext.sektoral import lang as sektoral_lang
 
 log = logging.getLogger(__name__)
 
@@ -58,12 +60,7 @@ __all__: list[str] = [
 
 
 def _ui_lang(data_dict: DataDict) -> str:
-    if data_dict.get("lang"):
-        return data_dict["lang"]
-    try:
-        return tk.h.lang() or tk.config.get("ckan.locale_default", "id")
-    except Exception:  # no request (CLI, background job)
-        return tk.config.get("ckan.locale_default") or "id"
+    return data_dict.get("lang") or sektoral_lang.current()
 
 
 def _validation_info(resource_id: str) -> completeness.ValidationInfo | None:
@@ -262,7 +259,7 @@ def sektoral_cycle_status(context: Context, data_dict: DataDict) -> dict[str, An
 
     cycle = service.get_cycle(data_dict["id"])
     steps = service.cycle_schedule(cycle)
-    on = service.today()
+    on = clock.today()
     late_stages = [s.value for s in Stage
                    if s.step and is_late(
                        steps[s.step - 1].due, on)]
@@ -358,7 +355,7 @@ def _create_item(context: Context, data_dict: DataDict,
          "defer_commit": True}, pkg_dict)
     item = Item(package_id=package["id"], cycle_id=cycle.id,
                 owner_org=org.id, stage=Stage.PLANNED.value, version=1,
-                stage_changed=dt.datetime.utcnow(), times_returned=0,
+                stage_changed=clock.utcnow(), times_returned=0,
                 template=data_dict.get("template"))
     model.Session.add(item)
     service.record(item, "create", None, Stage.PLANNED.value, user,
@@ -692,7 +689,7 @@ def sektoral_position_assign(context: Context, data_dict: DataDict) -> dict[str,
     if existing is None:
         existing = UserPosition(user_id=user.id, position=data_dict["position"],
                                 granted_by=granter.name if granter else "",
-                                granted=dt.datetime.utcnow())
+                                granted=clock.utcnow())
         model.Session.add(existing)
         model.Session.commit()
     return _position_dict(existing, user)

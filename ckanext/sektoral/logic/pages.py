@@ -25,6 +25,7 @@ from ckanext.sektoral.logic import permissions, service
 from ckanext.sektoral.model import Cycle, Item, Transition
 from ckanext.sektoral.workflow import completeness, stages
 from ckanext.sektoral.workflow.stages import Stage
+from ckanext.sektoral import clock
 
 #: Transitions offered on the Walidata pages, in the order shown.
 PAGE_TRANSITIONS = ("request", "accept", "return", "process", "draft",
@@ -40,7 +41,7 @@ def cycle_overview(cycles: Iterable[Cycle],
                    on: Optional[dt.date] = None) -> list[dict[str, Any]]:
     """Per cycle: counts per stage, late items, the next step deadline
     (two queries in all)."""
-    on = on or service.today()
+    on = on or clock.today()
     cycles = list(cycles)
     if not cycles:
         return []
@@ -120,7 +121,7 @@ def item_rows(cycle: Cycle, user: Optional[str], *,
               late: Optional[bool] = None,
               on: Optional[dt.date] = None) -> list[dict[str, Any]]:
     """The data list of a cycle (filtered), one row per item."""
-    on = on or service.today()
+    on = on or clock.today()
     steps = service.cycle_schedule(cycle)
     query = model.Session.query(Item, model.Package.name, model.Package.title,
                                 model.Group.name, model.Group.title).join(
@@ -199,7 +200,7 @@ def queue(context: dict[str, Any], stage_values: list[str],
                     if completeness.is_data_resource(r)]
     validations = validation_infos(resource_ids)
     notes = last_notes(list(by_id))
-    on = service.today()
+    on = clock.today()
     per_cycle = {cycle_id: _PerStage(context.get("user"),
                                      service.cycle_schedule(cycle), on)
                  for cycle_id, cycle in cycles.items()}

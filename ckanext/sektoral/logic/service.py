@@ -22,6 +22,7 @@ from ckanext.sektoral.model import Cycle, Item, Transition
 from ckanext.sektoral.workflow import schedule as schedule_mod
 from ckanext.sektoral.workflow import stages
 from ckanext.sektoral.workflow.stages import PRODUCER, Stage
+from ckanext.sektoral import clock
 
 log = logging.getLogger(__name__)
 
@@ -31,10 +32,7 @@ SYSADMIN = "sysadmin"
 
 def today() -> dt.date:
     """Today in the portal's display time zone (WIT for Maluku Utara)."""
-    import pytz
-
-    tz = pytz.timezone(tk.config.get("ckan.display_timezone") or "UTC")
-    return dt.datetime.now(tz).date()
+    return clock.today()
 
 
 # -- cycles -------------------------------------------------------------------
@@ -118,7 +116,7 @@ def record(item: Item, name: str, from_stage: Optional[str], to_stage: str,
         package_id=item.package_id, cycle_id=item.cycle_id, transition=name,
         from_stage=from_stage, to_stage=to_stage, actor_id=user.id,
         actor_name=user.name, position=position, note=note or "",
-        created=dt.datetime.utcnow())
+        created=clock.utcnow())
     model.Session.add(row)
     return row
 
@@ -265,7 +263,7 @@ def _apply(context: dict[str, Any], user: model.User, name: str,
         _submit_gate(context, item.package_id)
 
     on = today()
-    now = dt.datetime.utcnow()
+    now = clock.utcnow()
     values: dict[str, Any] = {
         "stage": rule.target.value, "version": Item.version + 1,
         "stage_changed": now,

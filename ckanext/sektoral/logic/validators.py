@@ -8,7 +8,6 @@ filled dataset can always be saved.
 """
 from __future__ import annotations
 
-import datetime
 import json
 import re
 from typing import Any, Callable, Optional
@@ -20,6 +19,7 @@ from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
 from ckanext.sektoral.workflow.cells import is_formula_like
 from ckanext.sektoral import codes
 from ckanext.sektoral import config as sektoral_config
+from ckanext.sektoral import clock
 
 try:  # scheming marks factories that receive (field, schema)
     from ckanext.scheming.validation import scheming_validator
@@ -167,7 +167,7 @@ def sektoral_codes_output(value: Any) -> list[str]:
 
 
 def _max_year() -> int:
-    return datetime.date.today().year + MAX_YEARS_AHEAD
+    return clock.today().year + MAX_YEARS_AHEAD
 
 
 def _parse_year(value: Any) -> Optional[int]:

@@ -19,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 
 import ckan.plugins.toolkit as tk
+from ckanext.sektoral import clock
 
 
 def _uuid() -> str:
@@ -26,7 +27,7 @@ def _uuid() -> str:
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.utcnow()
+    return clock.utcnow()
 
 
 class Cycle(tk.BaseModel):

@@ -18,6 +18,7 @@ from typing import Any, Optional
 from sqlalchemy import Column, DateTime, Index, Integer, UnicodeText
 
 import ckan.plugins.toolkit as tk
+from ckanext.sektoral import clock
 
 
 def _uuid() -> str:
@@ -25,7 +26,7 @@ def _uuid() -> str:
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.utcnow()
+    return clock.utcnow()
 
 
 def _iso(value: Optional[dt.datetime]) -> Optional[str]:

@@ -21,7 +21,6 @@ attempts, last error) is kept in ``sektoral_push``.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import logging
 import re
 from typing import Any, Iterable, Optional
@@ -30,6 +29,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 
 from ckanext.sektoral.model.publication import PushState
+from ckanext.sektoral import clock
 
 log = logging.getLogger(__name__)
 
@@ -280,7 +280,7 @@ def push_dataset(package_id: str) -> dict[str, Any]:
         state.remote_name = result["name"]
         state.status = ("withdrawn" if notice and notice.get("kind")
                         == "withdrawal" else "pushed")
-        state.last_pushed = dt.datetime.utcnow()
+        state.last_pushed = clock.utcnow()
         state.error = ""
         model.Session.commit()
         return state.as_dict()
@@ -317,7 +317,7 @@ def enqueue(package_id: str) -> Optional[str]:
         raise tk.ObjectNotFound(package_id)
     state = _state(pkg.id, remote_name(pkg.name, cfg.name_prefix))
     state.status = "queued"
-    state.queued = dt.datetime.utcnow()
+    state.queued = clock.utcnow()
     model.Session.commit()
     rq_kwargs: dict[str, Any] = {}
     if cfg.retries > 0:

@@ -45,6 +45,7 @@ from ckanext.sektoral.model.publication import (
 )
 from ckanext.sektoral.workflow import stages
 from ckanext.sektoral.workflow.stages import Stage
+from ckanext.sektoral import clock
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +117,7 @@ def _move(item: Item, name: str, user: model.User, note: str,
         sa.update(Item).where(Item.package_id == item.package_id,
                               Item.version == expected).values(
             stage=rule.target.value, version=Item.version + 1,
-            stage_changed=dt.datetime.utcnow())
+            stage_changed=clock.utcnow())
         .execution_options(synchronize_session=False))
     if result.rowcount != 1:
         raise tk.ValidationError({"version": [tk._(
@@ -250,14 +251,14 @@ def publish_cycle(context: dict[str, Any], cycle_ref: str,
         for item in items:
             rows.append(_move(item, "publish", user, note, publish_rule))
             wf._make_public(item.package_id)
-        wf._mark_step_started(cycle.id, 6, wf.today())
+        wf._mark_step_started(cycle.id, 6, clock.today())
         package = _create_publikasi(cycle, org, [i.package_id for i in items],
                                     files, staged)
         publication = Publication(
             cycle_id=cycle.id, package_id=package["id"],
             report_version_id=str(report.get("id") or "") or None,
             report_version=report.get("version"),
-            published=dt.datetime.utcnow(), published_by=user.name,
+            published=clock.utcnow(), published_by=user.name,
             dataset_count=len(items))
         model.Session.add(publication)
         model.Session.flush()
@@ -326,7 +327,7 @@ def _create_publikasi(cycle: Cycle, org: model.Group, package_ids: list[str],
         "owner_org": org.id, "private": False,
         "kode_siklus": cycle.code,
         "tahun_awal": str(year), "tahun_akhir": str(year),
-        "tanggal_terbit": wf.today().isoformat(),
+        "tanggal_terbit": clock.today().isoformat(),
         "dataset_tercakup": json.dumps(package_ids),
         "resources": resources,
     }
@@ -382,7 +383,7 @@ def _after_publication(context: dict[str, Any], package_id: str, name: str,
                     version)
         model.Session.add(Notice(
             package_id=item.package_id, kind=kind, note=note,
-            created=dt.datetime.utcnow(), created_by=user.name))
+            created=clock.utcnow(), created_by=user.name))
         model.Session.commit()
     except Exception:
         model.Session.rollback()

@@ -32,6 +32,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.sektoral.insight import dcat, exports, tabledata
 from ckanext.sektoral.insight.helpers import DOWNLOADS, jsonld_document
 from ckanext.sektoral.workflow import symbols as bps
+from ckanext.sektoral import lang as sektoral_lang
 
 blueprint = Blueprint("sektoral_public", __name__)
 
@@ -168,7 +169,7 @@ def _metadata_rows(pkg: dict[str, Any]) -> list[tuple[str, str]]:
     """Label/value rows of the XLSX ``Metadata`` sheet (UI language)."""
     from ckanext.sektoral import codes
 
-    lang = tk.h.lang() or "id"
+    lang = sektoral_lang.current()
 
     def label(list_name: str, value: Any) -> str:
         if not value:

@@ -24,6 +24,7 @@ from ckanext.sektoral.logic import pages, permissions, service
 from ckanext.sektoral.views.common import (
     context as _context, may as _may, require as _require)
 from ckanext.sektoral.workflow.stages import Stage
+from ckanext.sektoral import lang as sektoral_lang
 
 blueprint = Blueprint("sektoral_workspace", __name__, url_prefix="/sektoral")
 
@@ -55,7 +56,7 @@ def _paginate(rows: list[Any], kind: str) -> tuple[list[Any], dict[str, Any]]:
 # -- helpers --------------------------------------------------------------------
 
 def _lang() -> str:
-    return tk.h.lang() or "id"
+    return sektoral_lang.current()
 
 
 def _cycle_or_404(code: str) -> Any:

@@ -54,3 +54,21 @@ def cycle_schedule(
 def is_late(due: dt.date | None, today: dt.date) -> bool:
     """An item is late once the day after its due date has begun."""
     return due is not None and today > due
+
+
+def local_date(moment: dt.datetime, tz: dt.tzinfo) -> dt.date:
+    """The date of ``moment`` (naive means UTC, as timestamps are stored)
+    in the time zone ``tz``."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return moment.astimezone(tz).date()
+
+
+def submitted_on_time(submitted: dt.datetime, due: dt.date,
+                      tz: dt.tzinfo) -> bool:
+    """The one "submitted on time" rule (the performance page and the
+    report's compliance annex): a submission is on time when its date in
+    the installation's time zone ``tz`` is the due date or earlier. The
+    due date is a local working day, so a submission at 08:30 WIT on the
+    day after it (23:30 UTC on the due date) is late."""
+    return local_date(submitted, tz) <= due
