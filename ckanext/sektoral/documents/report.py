@@ -46,6 +46,7 @@ from ckanext.sektoral.documents import compile as compile_mod
 from ckanext.sektoral.documents import render, store
 from ckanext.sektoral.insight import tabledata
 from ckanext.sektoral.workflow import symbols as bps
+from ckanext.sektoral.workflow.stages import Stage
 from ckanext.sektoral.model import Cycle, Transition
 from ckanext.sektoral.model.documents import (
     Analysis, ReportNarrative, ReportVersion,
@@ -60,14 +61,6 @@ FIXED_CHAPTERS = (FOREWORD, CONCLUSION)
 #: compilation.
 MAX_TABLE_ROWS = 40
 MAX_TABLE_COLS = 8
-
-STAGE_LABELS = {
-    "direncanakan": "Direncanakan", "diminta": "Diminta",
-    "dikirim": "Dikirim", "dikembalikan": "Dikembalikan",
-    "diterima": "Diterima", "diolah": "Diolah",
-    "dalam_laporan": "Dalam laporan", "diperiksa": "Diperiksa",
-    "disetujui": "Disetujui", "dipublikasikan": "Dipublikasikan",
-}
 
 
 # -- the interface others use ----------------------------------------------------
@@ -224,6 +217,15 @@ def _id_translator() -> Any:
                                    languages=["id"]).gettext
     except OSError:
         return lambda s: s
+
+
+def stage_label(value: str, tr: Any) -> str:
+    """The Indonesian label of a stored stage value (the portal's own,
+    ``workflow/stages.py``; the value itself if unknown)."""
+    try:
+        return tr(Stage(value).label)
+    except ValueError:
+        return value
 
 
 def _flag_text(flag: dict[str, Any], tr: Any) -> str:
@@ -453,7 +455,7 @@ def build(cycle: Cycle, version: int,
             metadata.append(meta)
         if not accepted or not files:
             rec["not_submitted"] += 1
-            stage = STAGE_LABELS.get(item.stage, item.stage)
+            stage = stage_label(item.stage, tr)
             if accepted:
                 reason = "Tidak ada berkas data yang valid"
             elif final:
@@ -536,8 +538,9 @@ def build(cycle: Cycle, version: int,
         "conclusion": texts.get(CONCLUSION) or (
             f"Dari {total} data yang diminta pada siklus ini, {accepted} "
             f"data ({_pct(accepted, total)}) telah "
-            f"{'dipublikasikan' if final else 'diterima'} dan disajikan "
-            f"dalam publikasi ini; {total - accepted} data belum "
+            + ("dipublikasikan dan disajikan" if final
+               else "diterima dan disajikan")
+            + f" dalam publikasi ini; {total - accepted} data belum "
             f"tersedia dan dicantumkan pada lampiran."),
         "legal_basis": [
             "Undang-Undang Nomor 23 Tahun 2014 tentang Pemerintahan Daerah",
