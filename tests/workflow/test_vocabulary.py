@@ -213,3 +213,22 @@ def test_actor_label_is_who_may():
         s.PRODUCER)
     assert s.who_may(table["accept"], Stage.SUBMITTED) == s.actor_label(
         Position.KASIE.value)
+
+
+def test_next_actor_at_every_stage():
+    """Who acts next (notify.py's reminders keep a copy of this table:
+    ``waiting_on``; it can use ``next_actor``)."""
+    staf, kasie = Position.STAF.value, Position.KASIE.value
+    kabid, kadis = Position.KABID.value, Position.KADIS.value
+    expected = {
+        Stage.PLANNED: staf, Stage.REQUESTED: s.PRODUCER,
+        Stage.SUBMITTED: kasie, Stage.RETURNED: s.PRODUCER,
+        Stage.ACCEPTED: staf, Stage.PROCESSED: staf,
+        Stage.IN_REPORT: kabid, Stage.CHECKED: kadis, Stage.APPROVED: staf,
+        Stage.PUBLISHED: None, Stage.WITHDRAWN: None,
+    }
+    assert {st: s.next_actor(st) for st in Stage} == expected
+    no_checker = ApprovalChain(checker=None)
+    assert s.next_actor(Stage.IN_REPORT, no_checker) == kadis
+    assert {st for st in Stage if s.next_actor(st) == s.PRODUCER} == \
+        s.SUBMITTABLE

@@ -477,3 +477,15 @@ def path_to(stage: Stage, chain: ApprovalChain = ApprovalChain()
     if stage not in paths:
         raise ValueError(f"stage {stage.value} cannot be reached")
     return paths[stage]
+
+
+def next_actor(stage: Stage, chain: ApprovalChain = ApprovalChain()
+               ) -> Optional[str]:
+    """Who must act next on a dataset at ``stage``: the actor (a Position
+    value or PRODUCER) of the first of the six steps' transitions from it
+    (e.g. for reminders); None when none leads on (published, withdrawn)."""
+    table = transitions(chain)
+    for name in TRANSITION_ORDER:
+        if name in table and stage in table[name].sources:
+            return required_actor(table[name], stage, chain)
+    return None
