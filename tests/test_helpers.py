@@ -63,3 +63,37 @@ def test_the_portals_dataset_is_data_sektoral(app):
         assert "1 dataset ditemukan" in body and dataset["title"] in body
     assert "<title>Dataset - " in body
     assert "ektorals" not in body and "Data-sektoral" not in body
+
+
+# -- the workflow's vocabulary --------------------------------------------------
+
+def test_vocabulary_for_templates(app):
+    from ckanext.sektoral.workflow.stages import Stage
+
+    with app.flask_app.test_request_context(
+            environ_overrides={"CKAN_LANG": "en"}):
+        vocab = helpers.sektoral_vocabulary()
+    assert vocab["stage"]["APPROVED"] == Stage.APPROVED.value
+    assert vocab["stages"] == [s.value for s in Stage]
+    assert vocab["sets"]["submittable"] == [Stage.REQUESTED.value,
+                                            Stage.RETURNED.value]
+    assert Stage.PLANNED.value not in vocab["sets"]["requested_onwards"]
+    assert sorted(vocab["steps"]) == [1, 2, 3, 4, 5, 6]
+    assert vocab["steps"][5] == {
+        "number": 5, "name": "Check and approval",
+        "actors": ["Head of division (Kabid)", "Head of agency (Kadis)"]}
+
+
+@pytest.mark.ckan_config("ckanext.sektoral.approval.checker", "")
+@pytest.mark.ckan_config("ckanext.sektoral.approval.approver", "kabid")
+def test_vocabulary_steps_follow_the_configured_chain(app):
+    """The steps table said "Kabid and Kadis check and approve" whatever
+    the chain; with the Kabid approving alone, the Kadis is not named."""
+    with app.flask_app.test_request_context(
+            environ_overrides={"CKAN_LANG": "id"}):
+        vocab = helpers.sektoral_vocabulary()
+    assert vocab["steps"][5] == {
+        "number": 5, "name": "Pemeriksaan dan persetujuan",
+        "actors": ["Kepala Bidang (Kabid)"]}
+    assert vocab["steps"][2]["actors"] == ["OPD produsen data",
+                                           "Kepala Seksi (Kasie)"]

@@ -15,6 +15,7 @@ __all__: list[str] = [
     "sektoral_date",
     "sektoral_datetime",
     "sektoral_transition_label",
+    "sektoral_vocabulary",
     "sektoral_nav_items",
     "humanize_entity_type",
     "sektoral_validation_problems",
@@ -91,6 +92,45 @@ def sektoral_transition_label(name: str) -> str:
     if name in table and table[name].label:
         return tk._(table[name].label)
     return name
+
+
+def sektoral_vocabulary() -> dict[str, Any]:
+    """The workflow's vocabulary for templates, from
+    ``workflow/stages.py`` under the configured approval chain (templates
+    never write a stage value, a set of stages or a step name):
+
+    * ``stage``: the stored value of each stage by its name
+      (``vocab.stage.APPROVED``);
+    * ``stages``: every stage value in SOP order (withdrawn last);
+    * ``sets``: the named sets of stages, as values in SOP order
+      (``submittable``, ``requested_onwards``, ``accepted``, ``approved``,
+      ``public``, ``after_publication``);
+    * ``steps``: by number, ``{"number", "name", "actors"}``: the SOP
+      step's name and who acts in it (as configured), translated.
+    """
+    from ckanext.sektoral import config
+    from ckanext.sektoral.workflow import stages
+    from ckanext.sektoral.workflow.stages import Stage
+
+    chain = config.approval_chain()
+    sets = {
+        "submittable": stages.SUBMITTABLE,
+        "requested_onwards": stages.REQUESTED_ONWARDS,
+        "accepted": stages.ACCEPTED_STAGES,
+        "approved": stages.APPROVED_STAGES,
+        "public": stages.PUBLIC_STAGES,
+        "after_publication": stages.AFTER_PUBLICATION,
+    }
+    return {
+        "stage": {s.name: s.value for s in Stage},
+        "stages": [s.value for s in Stage],
+        "sets": {name: [s.value for s in stages.ordered(members)]
+                 for name, members in sets.items()},
+        "steps": {n: {"number": n, "name": tk._(stages.STEP_NAMES[n]),
+                      "actors": [stages.actor_label(a, tk._)
+                                 for a in stages.step_actors(n, chain)]}
+                  for n in stages.STEPS},
+    }
 
 
 def sektoral_nav_items() -> list[tuple[str, str]]:

@@ -114,7 +114,7 @@ def test_published_report_is_final_and_holds_only_published_data(world, app):
     assert html.count("data:image/png;base64,") == 1
     chapter = re.compile(r"<h1>BAB \d+<br>PANGAN</h1>")  # urusan 2.09
     assert chapter.search(draft_html) and not chapter.search(html)
-    sheet = report.approval_sheet(report._cycle_id(world["cycle"]),
+    sheet = report.approval_sheet(report.versions._cycle_id(world["cycle"]),
                                   [penduduk])
     assert [(a["step"], a["name"]) for a in sheet] == [
         ("check", "Ir. Kabid Pemeriksa"), ("approve", "Dr. Kadis Penyetuju")]

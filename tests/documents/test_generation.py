@@ -253,7 +253,7 @@ def test_report_year_series_sums_counts_and_averages_rates():
     assert report.year_series(analysis, additive=False) == [
         ("2023", 8.0, True), ("2024", 10.0, True), ("2025", 10.0, False)]
     assert report.year_series({"measures": [], "by_year": {}}) == []
-    png = report._chart(analysis, "Persentase Penduduk Miskin",
+    png = report.charts.chart(analysis, "Persentase Penduduk Miskin",
                         additive=False)
     assert png.startswith(b"\x89PNG")
 
@@ -270,3 +270,17 @@ def test_tables_and_figures_numbered_through_the_chapter():
         "4.1", None, "4.2", "4.3"]
     assert [t.get("figure_number") for t in tables] == [
         "4.1", None, None, "4.2"]
+
+
+def test_report_names_stages_as_the_portal_does():
+    """The report kept its own copy of the stage labels ("Dalam laporan",
+    no label for a withdrawn dataset, whose raw value was printed); it
+    now shows the portal's Indonesian labels of ``workflow/stages.py``."""
+    from ckanext.sektoral.workflow.stages import Stage
+
+    tr = report.content._id_translator()
+    labels = {st: report.stage_label(st.value, tr) for st in Stage}
+    assert labels[Stage.IN_REPORT] == "Dalam draf laporan"
+    assert labels[Stage.WITHDRAWN] == "Ditarik"
+    assert all(label != st.value for st, label in labels.items())
+    assert report.stage_label("unknown", tr) == "unknown"

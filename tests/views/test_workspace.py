@@ -116,6 +116,30 @@ def test_cycle_page_lists_filters_and_offers_the_users_steps(world):
     assert ids
 
 
+def _steps_table(html: str) -> str:
+    start = html.index('<table class="table table-sm sektoral-table">')
+    return html[start:html.index("</table>", start)]
+
+
+def test_cycle_page_names_who_acts_in_each_step(world):
+    table = _steps_table(world["browsers"]["staf"].get(
+        "/sektoral/cycle/2026-S1"))
+    assert "5. Pemeriksaan dan persetujuan" in table
+    assert "Kepala Bidang (Kabid), Kepala Dinas (Kadis)" in table
+    assert "OPD produsen data, Kepala Seksi (Kasie)" in table
+
+
+@pytest.mark.ckan_config("ckanext.sektoral.approval.checker", "")
+@pytest.mark.ckan_config("ckanext.sektoral.approval.approver", "kabid")
+def test_cycle_page_steps_follow_the_configured_chain(world):
+    """The steps table said "Kabid and Kadis check and approve" whatever
+    the configuration; the chain decides who acts in step 5."""
+    table = _steps_table(world["browsers"]["staf"].get(
+        "/sektoral/cycle/2026-S1"))
+    assert "Kepala Bidang (Kabid)" in table
+    assert "Kadis" not in table
+
+
 def _count_queries(fn) -> int:
     engine = model.meta.engine
     count = [0]

@@ -25,10 +25,10 @@ from ckanext.sektoral.documents import store
 from ckanext.sektoral.documents.excel import neutralise
 from ckanext.sektoral.insight import exports
 from ckanext.sektoral import clock
+from ckanext.sektoral.workflow import stages as wf_stages
 
-#: Stages of datasets accepted by the Kasie (step 3 onwards).
-ACCEPTED = ("diterima", "diolah", "dalam_laporan", "diperiksa", "disetujui",
-            "dipublikasikan")
+#: Stages of datasets accepted by the Kasie (step 3 onwards), as stored.
+ACCEPTED = tuple(s.value for s in wf_stages.ordered(wf_stages.ACCEPTED_STAGES))
 
 METADATA_FIELDS = (
     ("name", "Nama"), ("title", "Judul"), ("organization", "Produsen Data"),

@@ -15,12 +15,13 @@ from ckanext.sektoral.documents import compile as compile_mod
 from ckanext.sektoral.documents import letter, report, store
 from ckanext.sektoral.model import Item
 from ckanext.sektoral.model.documents import Analysis
+from ckanext.sektoral.workflow import stages
 
 log = logging.getLogger(__name__)
 
 STAFF = "walidata-staf"
 APPROVER = "walidata-kadis"
-APPROVED_STAGES = ("disetujui", "dipublikasikan")
+APPROVED_STAGES = tuple(s.value for s in stages.ordered(stages.APPROVED_STAGES))
 
 
 def generate(cycle_code: str) -> dict[str, Any]:

@@ -24,13 +24,13 @@ def sektoral_inbox_schema(
     boolean_validator: Validator,
 ) -> Schema:
     """Input of ``sektoral_inbox``."""
-    from ckanext.sektoral.workflow.stages import Stage
+    from ckanext.sektoral.workflow.stages import REQUESTED_ONWARDS
 
     return {
         "organization": [ignore_missing, unicode_safe],
         "cycle": [ignore_missing, unicode_safe],
         "stage": [ignore_missing, one_of(
-            [s.value for s in Stage if s is not Stage.PLANNED])],
+            [s.value for s in REQUESTED_ONWARDS])],
         "late": [ignore_missing, boolean_validator],
     }
 

@@ -13,11 +13,10 @@ from ckan import model
 from ckanext.sektoral import config
 from ckanext.sektoral.model import Cycle, Item, Transition
 from ckanext.sektoral.workflow import schedule as schedule_mod
-from ckanext.sektoral.workflow.stages import Stage
+from ckanext.sektoral.workflow.stages import SUBMITTABLE, Stage
 
 #: Stages in which the OPD has to act (submit).
-ACTIONABLE: frozenset[str] = frozenset({Stage.REQUESTED.value,
-                                        Stage.RETURNED.value})
+ACTIONABLE: frozenset[str] = frozenset(s.value for s in SUBMITTABLE)
 
 #: Items not requested yet are the Walidata's business (step 1), not in
 #: the inbox.

@@ -7,10 +7,11 @@ import ckan.plugins.toolkit as tk
 from ckan.types import AuthResult, Context, DataDict
 
 from ckanext.sektoral.logic import authz, permissions, service
-from ckanext.sektoral.workflow.stages import OPD_EDITABLE, Position, Stage
+from ckanext.sektoral.workflow.stages import (
+    AFTER_PUBLICATION, OPD_EDITABLE, TRANSITION_ORDER, Position, Stage,
+)
 
-TRANSITIONS = ("request", "submit", "return", "accept", "process", "draft",
-               "check", "approve", "return_report", "publish")
+TRANSITIONS = TRANSITION_ORDER
 
 __all__: list[str] = [
     "sektoral_completeness",
@@ -177,7 +178,7 @@ def package_update(next_auth: Any, context: Context,
     if item is None:
         return next_auth(context, data_dict)
     user = context.get("user")
-    if Stage(item.stage) in (Stage.PUBLISHED, Stage.WITHDRAWN):
+    if Stage(item.stage) in AFTER_PUBLICATION:
         # corrected only through a logged revision (sektoral_reopen)
         return {"success": False, "msg": tk._(
             "This dataset is published: reopen it for revision to correct "

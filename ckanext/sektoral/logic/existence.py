@@ -30,6 +30,7 @@ from ckan import model
 from ckan.types import Context, DataDict
 
 from ckanext.sektoral.logic import guards
+from ckanext.sektoral.workflow import stages
 
 #: A path into the action's input (``"id"`` or ``("match", "id")``) and
 #: the kind of object it names.
@@ -92,10 +93,9 @@ REFERENCES: dict[str, list[Ref]] = {
     "activity_diff": [("id", "activity")],
     # the extension's own actions taking one dataset
     **{"sektoral_" + name: _DATASET_ID for name in (
-        "request", "submit", "return", "accept", "process", "draft",
-        "check", "approve", "return_report", "publish", "history",
+        *stages.TRANSITION_ORDER, *stages.after_publication(), "history",
         "completeness", "analysis_run", "analysis_show", "chart_data",
-        "reopen", "withdraw", "push", "push_status")},
+        "push", "push_status")},
 }
 
 

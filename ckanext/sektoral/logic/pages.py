@@ -28,8 +28,7 @@ from ckanext.sektoral.workflow.stages import Stage
 from ckanext.sektoral import clock
 
 #: Transitions offered on the Walidata pages, in the order shown.
-PAGE_TRANSITIONS = ("request", "accept", "return", "process", "draft",
-                    "check", "approve", "return_report", "publish")
+PAGE_TRANSITIONS = stages.WALIDATA_TRANSITIONS
 
 
 def open_cycles() -> list[Cycle]:
@@ -258,7 +257,7 @@ def approval_cycles(user: Optional[str]) -> list[dict[str, Any]]:
     actor = _actor(user)
     table = stages.transitions(chain)
     waiting: list[tuple[str, Stage]] = []
-    for name in ("check", "approve"):
+    for name in stages.APPROVAL_TRANSITIONS:
         if name in table:
             for stage in table[name].sources:
                 if stages.actor_may(actor, table[name], stage, chain):

@@ -92,13 +92,14 @@ def sektoral_publication_actions(pkg: Any) -> list[dict[str, str]]:
 
     if not isinstance(pkg, dict) or not pkg.get("id"):
         return []
+    from ckanext.sektoral.workflow import stages
+
     stage = (pkg.get("sektoral") or {}).get("stage")
-    if stage not in ("dipublikasikan", "ditarik"):
-        return []
     out = []
-    choices = [("reopen", tk._("Reopen for revision"))]
-    if stage == "dipublikasikan":  # a withdrawn dataset: only a revision
-        choices.append(("withdraw", tk._("Withdraw")))
+    # a withdrawn dataset: only a revision (the sources of each transition)
+    choices = [(name, tk._(t.label))
+               for name, t in stages.after_publication().items()
+               if stage in {s.value for s in t.sources}]
     for what, label in choices:
         try:
             tk.check_access("sektoral_" + what, {"user": tk.g.user},

@@ -16,12 +16,14 @@ from flask import Blueprint
 import ckan.plugins.toolkit as tk
 from ckan.common import current_user, request
 
+from ckanext.sektoral.workflow import stages
+
 blueprint = Blueprint("sektoral_opd", __name__)
 
 #: Errors of one file shown inline (the full report is one click away).
 MAX_INLINE_ERRORS = 5
 #: Stages from which the OPD submits.
-SUBMITTABLE = ("diminta", "dikembalikan")
+SUBMITTABLE = tuple(s.value for s in stages.ordered(stages.SUBMITTABLE))
 
 
 def _context() -> dict[str, Any]:
@@ -63,12 +65,11 @@ def inbox() -> Union[str, Any]:
             data.pop(key, None)
             raw[key] = ""
         result = tk.get_action("sektoral_inbox")(_context(), data)
-    from ckanext.sektoral.workflow.stages import Stage
     return tk.render("sektoral/opd/inbox.html", {
         "result": result,
         "filters": raw,
         "errors": errors,
-        "stage_choices": [s.value for s in Stage if s is not Stage.PLANNED],
+        "stage_choices": [s.value for s in stages.REQUESTED_ONWARDS],
     })
 
 

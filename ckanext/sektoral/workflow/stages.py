@@ -278,10 +278,15 @@ def who_may(transition: Transition, stage: Stage,
             chain: ApprovalChain = ApprovalChain(),
             translate: Translate = _identity) -> str:
     """Who may act, for messages (``translate`` is e.g. ``tk._``)."""
-    needed = required_actor(transition, stage, chain)
-    if needed == PRODUCER:
+    return actor_label(required_actor(transition, stage, chain), translate)
+
+
+def actor_label(actor: str, translate: Translate = _identity) -> str:
+    """The name of an actor (a Position value or PRODUCER), for messages
+    and pages."""
+    if actor == PRODUCER:
         return translate(N_("the producing OPD"))
-    return translate(POSITION_LABELS[Position(needed)])
+    return translate(POSITION_LABELS[Position(actor)])
 
 
 def plan(stage: Stage, name: str, actor: Actor, note: str = "",
@@ -344,3 +349,143 @@ def parse_positions(values: Iterable[str]) -> frozenset[Position]:
     """Positions from their stored values; unknown values are ignored."""
     known = {p.value: p for p in Position}
     return frozenset(known[v] for v in values if v in known)
+
+
+# -- the vocabulary ------------------------------------------------------------
+#
+# Every set of stages, order of stages, list of transitions and step name
+# used elsewhere is named here; other modules and the templates (through
+# the ``sektoral_vocabulary`` helper) use these names, never literals
+# (``tests/workflow/test_vocabulary.py`` greps the package for copies).
+
+#: The stages of the six steps in SOP order (every stage but withdrawn,
+#: which lies outside the steps): listings, counts, the demo cycle.
+SOP_ORDER: tuple[Stage, ...] = tuple(s for s in Stage if s is not Stage.WITHDRAWN)
+
+#: Stages from which the producing OPD submits (the sources of
+#: ``submit``): what the OPD has to act on in its inbox.
+SUBMITTABLE: frozenset[Stage] = transitions()["submit"].sources
+
+#: Stages of an item whose request was sent: the OPD's inbox lists them
+#: (a planned item is the Walidata's business, step 1), in SOP order.
+REQUESTED_ONWARDS: tuple[Stage, ...] = tuple(
+    s for s in Stage if s is not Stage.PLANNED)
+
+#: Stages of a dataset the Kasie accepted (step 3 onwards) and that is
+#: not withdrawn: compiled, analysed and shown in the draft report.
+ACCEPTED_STAGES: frozenset[Stage] = frozenset({
+    Stage.ACCEPTED, Stage.PROCESSED, Stage.IN_REPORT, Stage.CHECKED,
+    Stage.APPROVED, Stage.PUBLISHED})
+
+#: Stages of a dataset whose report was approved and that is not
+#: withdrawn (approved, published).
+APPROVED_STAGES: frozenset[Stage] = frozenset(
+    {Stage.APPROVED, Stage.PUBLISHED})
+
+#: Stages in which a dataset is public on the portal.
+PUBLIC_STAGES: frozenset[Stage] = frozenset({Stage.PUBLISHED})
+
+#: Stages after publication (the sources of :func:`after_publication`):
+#: corrected only through a logged revision (``reopen``).
+AFTER_PUBLICATION: frozenset[Stage] = frozenset().union(
+    *(t.sources for t in after_publication().values()))
+
+#: Names of the six steps' transitions in SOP order, whatever the chain
+#: (``check`` exists only with a checker): auth functions, actions,
+#: buttons in this order.
+TRANSITION_ORDER: tuple[str, ...] = (
+    "request", "submit", "accept", "return", "process", "draft", "check",
+    "approve", "return_report", "publish")
+
+#: Transitions the producing OPD performs; the others are the Walidata's.
+PRODUCER_TRANSITIONS: frozenset[str] = frozenset(
+    name for name, t in transitions().items() if t.actor == PRODUCER)
+
+#: Transitions of the Walidata, in SOP order (offered on its pages).
+WALIDATA_TRANSITIONS: tuple[str, ...] = tuple(
+    name for name in TRANSITION_ORDER if name not in PRODUCER_TRANSITIONS)
+
+#: The approval chain's transitions, the checker's first (``check``
+#: exists only with a checker): the approval inbox, the approval sheet.
+APPROVAL_TRANSITIONS: tuple[str, ...] = ("check", "approve")
+
+#: The six SOP steps.
+STEPS: tuple[int, ...] = (1, 2, 3, 4, 5, 6)
+
+#: The name of each SOP step, the same under every approval chain (who
+#: acts in it: :func:`step_actors`).
+STEP_NAMES: dict[int, str] = {
+    1: N_("Data list and request letters"),
+    2: N_("Collection and validation"),
+    3: N_("Processing and analysis"),
+    4: N_("Draft report"),
+    5: N_("Check and approval"),
+    6: N_("Publication"),
+}
+
+
+def ordered(values: Iterable[Stage]) -> list[Stage]:
+    """The stages in SOP order (e.g. of a set above)."""
+    chosen = set(values)
+    return [s for s in Stage if s in chosen]
+
+
+def step_actors(step: int, chain: ApprovalChain = ApprovalChain()
+                ) -> tuple[str, ...]:
+    """Who acts in ``step`` under ``chain``: position values (or PRODUCER),
+    each once, in the order of the step's transitions."""
+    table = transitions(chain)
+    found: list[str] = []
+    for name in TRANSITION_ORDER:
+        transition = table.get(name)
+        if transition is None or transition.step != step:
+            continue
+        for stage in ordered(transition.sources):
+            needed = required_actor(transition, stage, chain)
+            if needed not in found:
+                found.append(needed)
+    return tuple(found)
+
+
+def describe_step(step: int, chain: ApprovalChain = ApprovalChain(),
+                  translate: Translate = _identity) -> str:
+    """The step's name and who acts in it, e.g. "Check and approval:
+    Head of division (Kabid), Head of agency (Kadis)"."""
+    return "%s: %s" % (translate(STEP_NAMES[step]), ", ".join(
+        actor_label(a, translate) for a in step_actors(step, chain)))
+
+
+def path_to(stage: Stage, chain: ApprovalChain = ApprovalChain()
+            ) -> tuple[str, ...]:
+    """The shortest series of transitions that brings a planned dataset to
+    ``stage`` under ``chain`` (e.g. the demo cycle's items); a stage that
+    cannot be reached raises ``ValueError``."""
+    table = {**transitions(chain), **after_publication()}
+    names = [n for n in TRANSITION_ORDER if n in table] + [
+        n for n in table if n not in TRANSITION_ORDER]
+    paths: dict[Stage, tuple[str, ...]] = {Stage.PLANNED: ()}
+    frontier = [Stage.PLANNED]
+    while frontier and stage not in paths:
+        reached = []
+        for current in frontier:
+            for name in names:
+                target = table[name].target
+                if current in table[name].sources and target not in paths:
+                    paths[target] = paths[current] + (name,)
+                    reached.append(target)
+        frontier = reached
+    if stage not in paths:
+        raise ValueError(f"stage {stage.value} cannot be reached")
+    return paths[stage]
+
+
+def next_actor(stage: Stage, chain: ApprovalChain = ApprovalChain()
+               ) -> Optional[str]:
+    """Who must act next on a dataset at ``stage``: the actor (a Position
+    value or PRODUCER) of the first of the six steps' transitions from it
+    (e.g. for reminders); None when none leads on (published, withdrawn)."""
+    table = transitions(chain)
+    for name in TRANSITION_ORDER:
+        if name in table and stage in table[name].sources:
+            return required_actor(table[name], stage, chain)
+    return None
