@@ -6,19 +6,11 @@ from typing import Any, Optional
 import click
 import ckan.plugins.toolkit as tk
 
-from ckanext.sektoral.workflow.stages import Stage
+from ckanext.sektoral.workflow.stages import STEP_NAMES, Stage
 
 from .base import acting_user, action_command, call, user_option
 
 #: Short names of the six SOP steps (for ``cycle show``).
-STEP_NAMES = {
-    1: "Data list and request letters",
-    2: "Collection and validation",
-    3: "Processing and analysis",
-    4: "Draft report",
-    5: "Check and approval",
-    6: "Publication",
-}
 
 
 @click.group("cycle")
