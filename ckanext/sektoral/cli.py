@@ -76,9 +76,9 @@ def _lang() -> Optional[str]:
 
 
 def _site_user() -> str:
-    import ckan.plugins.toolkit as tk
+    from ckanext.sektoral.logic.context import site_user
 
-    return tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
+    return site_user()
 
 
 def _acting_user(name: Optional[str]) -> str:

@@ -38,6 +38,8 @@ from typing import Any, Iterator, Optional
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.sektoral.logic.context import site_context, site_user
+
 log = logging.getLogger(__name__)
 
 WALIDATA_ORG = "diskominfo-malut"
@@ -194,11 +196,11 @@ USERS: tuple[DemoUser, ...] = (
 
 
 def _site_user() -> str:
-    return tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
+    return site_user()
 
 
 def _context() -> dict[str, Any]:
-    return {"user": _site_user(), "ignore_auth": True}
+    return site_context()
 
 
 def _show(action: str, id_: str) -> Optional[dict[str, Any]]:

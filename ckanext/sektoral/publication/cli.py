@@ -8,6 +8,7 @@ from typing import Optional
 import click
 
 from ckanext.sektoral.cli import CommandError, action_command, call, user_option
+from ckanext.sektoral.logic.context import site_user
 
 
 @click.group("publication")
@@ -75,8 +76,6 @@ def push(cycle: str, sync: bool, user: Optional[str]):
 
 
 def _site_user() -> str:
-    from ckanext.sektoral.cli import _site_user as site_user
-
     return site_user()
 
 
