@@ -301,3 +301,15 @@ def test_the_engine_imports_no_subscriber():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True,
                             text=True, timeout=120)
     assert result.returncode == 0, result.stderr
+
+
+def test_reopen_and_withdraw_only_through_publication(world, events):
+    """The engine knows them (publication moves through it), but the
+    workflow entry refuses them as before: their notice is publication's."""
+    item_id = _item(world, stage="dipublikasikan")
+    for name in ("reopen", "withdraw"):
+        with pytest.raises(tk.ValidationError) as err:
+            service.transition(_as(world, "staf"), name, item_id, "x")
+        assert "stage" in err.value.error_dict
+    assert events == []
+    assert service.get_item(item_id).stage == "dipublikasikan"

@@ -233,6 +233,7 @@ def _is_some_producer(user: str, package_id: str) -> bool:
 #: Context key of the moves waiting for the caller's commit.
 PENDING = "sektoral_pending_transitions"
 
+
 def rules(chain: Optional[stages.ApprovalChain] = None
           ) -> dict[str, stages.Transition]:
     """Every transition the engine performs: the six steps' (under the
@@ -384,8 +385,13 @@ def transition_many(context: dict[str, Any], name: str,
                     note: str = "") -> list[dict[str, Any]]:
     """The same transition on several items, all or nothing: one commit
     after every item moved; the first refusal rolls every move back. One
-    event for the batch, once committed."""
+    event for the batch, once committed. ``name``: one of the six steps'
+    transitions (reopen and withdraw add their public notice:
+    :mod:`ckanext.sektoral.publication.service`)."""
     user = acting_user(context)
+    if name in stages.after_publication():
+        raise tk.ValidationError({"stage": [tk._(
+            "Unknown transition: %(name)s") % {"name": name}]})
     moved: list[Transition] = []
     with atomic(context):
         for package_id, version in targets:
