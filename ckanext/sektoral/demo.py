@@ -55,6 +55,7 @@ from werkzeug.datastructures import FileStorage
 from ckanext.sektoral import codes, notify, tables
 from ckanext.sektoral import config as sektoral_config
 from ckanext.sektoral.documents import demo as documents_demo
+from ckanext.sektoral.logic.context import site_context, site_user
 from ckanext.sektoral.model import Cycle, Item, Transition
 from ckanext.sektoral.workflow import stages
 from ckanext.sektoral.workflow.stages import Stage
@@ -284,11 +285,11 @@ def _item(raw: dict[str, Any]) -> DemoItem:
 
 
 def _site_user() -> str:
-    return tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
+    return site_user()
 
 
 def _context() -> dict[str, Any]:
-    return {"user": _site_user(), "ignore_auth": True}
+    return site_context()
 
 
 def _show(action: str, id_: str) -> Optional[dict[str, Any]]:

@@ -11,7 +11,7 @@ from ckan.lib.plugins import DefaultTranslation
 from ckanext.validation.interfaces import IPipeValidation
 
 from ckanext.sektoral import config as sektoral_config
-from ckanext.sektoral import views
+from ckanext.sektoral import subscriptions, views
 from ckanext.sektoral.compat import validation as validation_compat
 from ckanext.sektoral.datafile import hooks as datafile_hooks
 from ckanext.sektoral.logic import hooks
@@ -80,6 +80,7 @@ class SektoralPlugin(DefaultTranslation, p.SingletonPlugin):
     p.implements(p.IResourceController, inherit=True)
     p.implements(p.IMiddleware, inherit=True)
     p.implements(IPipeValidation, inherit=True)
+    p.implements(p.ISignal)
 
     # IConfigurer
 
@@ -126,6 +127,11 @@ class SektoralPlugin(DefaultTranslation, p.SingletonPlugin):
 
     def before_resource_update(self, context, current, resource):
         datafile_hooks.check_upload(resource)
+
+    # ISignal: side effects of committed transitions (subscriptions.py)
+
+    def get_signal_subscriptions(self):
+        return subscriptions.get_subscriptions()
 
     # IPipeValidation (ckanext-validation)
 

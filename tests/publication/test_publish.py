@@ -11,7 +11,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.tests import factories, helpers
 
-from ckanext.sektoral import notify
+from ckanext.sektoral import notify, signals
 from ckanext.sektoral.logic import service as wf
 from ckanext.sektoral.model import Item, Transition
 from ckanext.sektoral.model.publication import Notice, Publication
@@ -356,3 +356,119 @@ def test_the_documents_area_report_is_asked(walidata):
         call_as(users["staf"], "sektoral_cycle_publish", id="2026-S1")
     assert "report" in err.value.error_dict
     assert model.Package.get(approved[0]).private is True
+
+
+# -- one engine, one event ----------------------------------------------------------
+
+@pytest.fixture
+def events():
+    """Every ``sektoral:transition`` event sent during the test."""
+    sent: list[tuple[str, dict[str, Any]]] = []
+
+    def receiver(sender: str, **kwargs: Any) -> None:
+        sent.append((sender, kwargs))
+
+    signals.transition.connect(receiver)
+    yield sent
+    signals.transition.disconnect(receiver)
+
+
+def test_publishing_a_cycle_sends_one_event(walidata, report, events):
+    users, org = walidata
+    approved = make_items(users, org, 3)
+    result = call_as(users["staf"], "sektoral_cycle_publish", id="2026-S1")
+    assert len(events) == 1
+    sender, kwargs = events[0]
+    assert sender == "publish"
+    assert sorted(r["package_id"] for r in kwargs["rows"]) == sorted(approved)
+    assert {r["to_stage"] for r in kwargs["rows"]} == {"dipublikasikan"}
+    assert kwargs["publication"]["package_id"] == result["publikasi"]["id"]
+
+
+def test_a_failed_publication_sends_nothing(walidata, report, events,
+                                            monkeypatch):
+    users, org = walidata
+    make_items(users, org, 2)
+
+    def create(*args, **kwargs):
+        raise RuntimeError("injected failure")
+    monkeypatch.setattr(service, "_create_publikasi", create)
+    with pytest.raises(RuntimeError):
+        call_as(users["staf"], "sektoral_cycle_publish", id="2026-S1")
+    assert events == []
+
+
+def test_publication_and_workflow_share_the_conflict_error(published,
+                                                           walidata):
+    """reopen / withdraw move through the workflow's engine: a stale
+    version gets the same error as any step's."""
+    users, (first, _second) = published
+    org = walidata[1]
+    (checked,) = make_items(users, org, 1, stage="diperiksa")
+    stale = model.Session.get(Item, checked).version - 1
+    with pytest.raises(tk.ValidationError) as workflow:
+        call_as(users["kadis"], "sektoral_approve", id=checked,
+                version=stale)
+    stale = model.Session.get(Item, first).version - 1
+    for name in ("sektoral_withdraw", "sektoral_reopen"):
+        with pytest.raises(tk.ValidationError) as publication:
+            call_as(users["staf"], name, id=first, note="Koreksi",
+                    version=stale)
+        assert publication.value.error_dict == workflow.value.error_dict
+    assert list(workflow.value.error_dict) == ["version"]
+    assert model.Session.query(Notice).count() == 0
+
+
+def test_publication_refusals_map_as_the_workflows(published, walidata):
+    """The rules' refusals map to the same errors on both paths: who may
+    not act gets NotAuthorized, a wrong stage ValidationError ``stage``."""
+    users, (first, _second) = published
+    (approved,) = make_items(users, walidata[1], 1)
+    kasie = {"user": users["kasie"]["name"]}
+    with pytest.raises(tk.NotAuthorized):
+        service.withdraw(kasie, first, "x")
+    with pytest.raises(tk.NotAuthorized):
+        wf.transition(kasie, "publish", approved)
+    staf = {"user": users["staf"]["name"]}
+    with pytest.raises(tk.ValidationError) as publication:
+        service.withdraw(staf, approved, "x")
+    with pytest.raises(tk.ValidationError) as workflow:
+        wf.transition(staf, "publish", first)
+    assert list(publication.value.error_dict) == ["stage"]
+    assert list(workflow.value.error_dict) == ["stage"]
+
+
+def test_every_publish_pushes_single_and_bulk(walidata, monkeypatch):
+    """The copies disagreed: ``sektoral_publish`` pushed to the national
+    portal (an ``action_succeeded`` receiver), the same step through
+    ``sektoral_bulk_transition`` did not. Now every committed publish,
+    reopen and withdraw pushes (when the automatic push is on)."""
+    from ckanext.sektoral.publication import remote
+
+    pushed: list[list[str]] = []
+    monkeypatch.setattr(remote, "enabled", lambda: True)
+    monkeypatch.setattr(remote, "enqueue_many",
+                        lambda ids: pushed.append(list(ids)) or [])
+    users, org = walidata
+    first, *bulk = make_items(users, org, 3)
+    call_as(users["staf"], "sektoral_publish", id=first)
+    assert pushed == [[first]]
+    call_as(users["staf"], "sektoral_bulk_transition", transition="publish",
+            ids=bulk)
+    assert pushed[1:] == [bulk]
+    call_as(users["staf"], "sektoral_withdraw", id=first, note="Ditarik")
+    assert pushed[2:] == [[first]]
+
+
+def test_publishing_marks_step_six_started(walidata):
+    """The copies disagreed: the cycle publication recorded the start of
+    step 6, a single ``sektoral_publish`` did not (its target stage has no
+    step). Now every move into a final stage records the step it was done
+    in."""
+    users, org = walidata
+    (item,) = make_items(users, org, 1)
+    cycle = wf.get_cycle("2026-S1")
+    assert "6" not in (cycle.step_starts or {})
+    call_as(users["staf"], "sektoral_publish", id=item)
+    model.Session.expire_all()
+    assert "6" in wf.get_cycle("2026-S1").step_starts

@@ -80,8 +80,9 @@ def enqueue(package_id: str) -> Any:
 
 
 def on_transition(row: dict[str, Any]) -> None:
-    """Transition hook: analyse a dataset once the Kasie accepts it.
-    Never raises (the transition stands)."""
+    """Analyse a dataset once the Kasie accepts it (called for each audit
+    row of a committed transition, ``subscriptions.py``). Never raises
+    (the transition stands)."""
     if row.get("transition") != "accept":
         return
     try:

@@ -15,6 +15,8 @@ import click
 import ckan.plugins.toolkit as tk
 from ckan import model
 
+from ckanext.sektoral.logic.context import site_user  # noqa: F401 (re-exported)
+
 USER_HELP = ("Act as this user (auth and the audit log name them); "
              "default: $SEKTORAL_CLI_USER, else CKAN's site user "
              "(a sysadmin).")
@@ -49,8 +51,6 @@ def _lang() -> Optional[str]:
     return None
 
 
-def site_user() -> str:
-    return tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
 
 
 def acting_user(name: Optional[str]) -> str:

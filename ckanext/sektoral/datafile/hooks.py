@@ -23,6 +23,7 @@ from ckan import model
 
 from ckanext.sektoral import tables
 from ckanext.sektoral.datafile import content, door, explain
+from ckanext.sektoral.logic.context import site_context
 
 log = logging.getLogger(__name__)
 
@@ -138,10 +139,8 @@ def after_validation(record: dict[str, Any]) -> None:
     model.Session.add(row)
     model.Session.commit()
     if changed:
-        site_user = tk.get_action("get_site_user")({"ignore_auth": True})
         tk.get_action("resource_patch")(
-            {"ignore_auth": True, "user": site_user["name"],
-             "_validation_performed": True},
+            site_context(_validation_performed=True),
             {"id": record["resource_id"], "validation_status": "failure"})
 
 

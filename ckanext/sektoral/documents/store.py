@@ -16,6 +16,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 
 from ckanext.sektoral import codes, tables
+from ckanext.sektoral.logic.context import site_context as _site_context
 from ckanext.sektoral.model import Cycle, Item
 from ckanext.sektoral import clock
 from ckanext.sektoral import formatting
@@ -109,9 +110,7 @@ def today() -> dt.date:
 
 # -- data -----------------------------------------------------------------------
 
-def site_context() -> dict[str, Any]:
-    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-    return {"user": site_user["name"], "ignore_auth": True}
+site_context = _site_context  # the one helper (logic/context.py)
 
 
 def get_cycle(id_or_code: str) -> Cycle:

@@ -16,6 +16,7 @@ from ckan.types import Context, DataDict
 from ckanext.scheming.helpers import scheming_get_dataset_schema
 
 from ckanext.sektoral.logic import guards, permissions, schema, service
+from ckanext.sektoral.logic.context import site_context
 from ckanext.sektoral.model import Cycle, Item, Transition, UserPosition
 from ckanext.sektoral.workflow import completeness
 from ckanext.sektoral.workflow.schedule import is_late
@@ -330,7 +331,6 @@ def sektoral_item_create(context: Context, data_dict: DataDict) -> dict[str, Any
 
 def _create_item(context: Context, data_dict: DataDict,
                  defer_commit: bool = False) -> dict[str, Any]:
-    import datetime as dt
     import uuid
 
     from ckan import model
@@ -349,10 +349,8 @@ def _create_item(context: Context, data_dict: DataDict,
                     owner_org=org.id, title=data_dict["title"],
                     name=extras.get("name") or "{}-{}".format(
                         cycle.code.lower(), uuid.uuid4().hex[:10]))
-    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
     package = tk.get_action("package_create")(
-        {"user": site_user["name"], "ignore_auth": True,
-         "defer_commit": True}, pkg_dict)
+        site_context(defer_commit=True), pkg_dict)
     item = Item(package_id=package["id"], cycle_id=cycle.id,
                 owner_org=org.id, stage=Stage.PLANNED.value, version=1,
                 stage_changed=clock.utcnow(), times_returned=0,
@@ -364,9 +362,8 @@ def _create_item(context: Context, data_dict: DataDict,
         return package
     model.Session.commit()
     service.reindex(package["id"])
-    return tk.get_action("package_show")(
-        {"user": site_user["name"], "ignore_auth": True},
-        {"id": package["id"]})
+    return tk.get_action("package_show")(site_context(),
+                                         {"id": package["id"]})
 
 
 #: Largest data-list file accepted (bytes).
@@ -677,7 +674,6 @@ def sektoral_position_assign(context: Context, data_dict: DataDict) -> dict[str,
         ckanapi action sektoral_position_assign user=budi position=kasie
     """
     tk.check_access("sektoral_position_assign", context, data_dict)
-    import datetime as dt
 
     from ckan import model
 

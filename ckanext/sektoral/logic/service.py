@@ -7,17 +7,21 @@ check; nothing here reads the request.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
+from collections.abc import Iterator
 from typing import Any, Optional
 
 import sqlalchemy as sa
 
 import ckan.plugins.toolkit as tk
 from ckan import model
+from ckan.lib import search
 
-from ckanext.sektoral import config, notify
+from ckanext.sektoral import config, signals
 from ckanext.sektoral.logic import permissions
+from ckanext.sektoral.logic.context import site_context
 from ckanext.sektoral.model import Cycle, Item, Transition
 from ckanext.sektoral.workflow import schedule as schedule_mod
 from ckanext.sektoral.workflow import stages
@@ -142,9 +146,9 @@ def position_used(actor: stages.Actor, transition: stages.Transition,
     return needed if actor.holds(stages.Position(needed)) else SYSADMIN
 
 
-def check_transition(user: Optional[str], name: str,
-                     package_id: str) -> tuple[Item, stages.Actor]:
-    """Item and actor, or ObjectNotFound / ValidationError (not an item)."""
+def require_item(package_id: str) -> Item:
+    """The item of a dataset, or ObjectNotFound / ValidationError (not an
+    item of a cycle)."""
     pkg = model.Package.get(package_id)
     if pkg is None or pkg.state == "deleted":
         raise tk.ObjectNotFound(tk._("Dataset not found"))
@@ -152,6 +156,13 @@ def check_transition(user: Optional[str], name: str,
     if item is None:
         raise tk.ValidationError({"id": [tk._(
             "This dataset is not an item of a cycle's data list")]})
+    return item
+
+
+def check_transition(user: Optional[str], name: str,
+                     package_id: str) -> tuple[Item, stages.Actor]:
+    """Item and actor, or ObjectNotFound / ValidationError (not an item)."""
+    item = require_item(package_id)
     return item, permissions.actor(user, item.owner_org)
 
 
@@ -173,6 +184,11 @@ def may_transition(user: Optional[str], name: str, package_id: str) -> bool:
     return stages.actor_may(actor, table[name], Stage(item.stage), chain)
 
 
+def _message(err: stages.TransitionError) -> str:
+    """A refusal of the rules, translated."""
+    return tk._(err.message) % err.params if err.params else tk._(err.message)
+
+
 def refusal(user: Optional[str], name: str, package_id: str) -> str:
     """Why ``user`` may not perform ``name`` on the dataset, translated:
     the stage it is at and who may act (at this stage, or the steps open
@@ -187,8 +203,7 @@ def refusal(user: Optional[str], name: str, package_id: str) -> str:
         stages.plan(Stage(item.stage), name, actor, "-", chain,
                     translate=tk._)
     except stages.TransitionError as err:
-        return (tk._(err.message) % err.params if err.params
-                else tk._(err.message))
+        return _message(err)
     return tk._("You may not do this at the dataset's current stage")
 
 
@@ -197,72 +212,71 @@ def _is_some_producer(user: str, package_id: str) -> bool:
     return bool(pkg and permissions.is_producer_of(user, pkg.owner_org))
 
 
-def transition(context: dict[str, Any], name: str, package_id: str,
-               note: str = "", version: Optional[int] = None) -> dict[str, Any]:
-    """Perform one transition atomically; return the log row and status.
+# -- the transition engine ------------------------------------------------------
+#
+# Every stage change of an item goes through :func:`move` (the six steps,
+# bulk steps, publication of a cycle, reopen and withdrawal), inside one
+# unit of work: :func:`atomic` around the moves, then :func:`settle` once
+# committed, which reindexes the datasets and sends the one event
+# (:data:`ckanext.sektoral.signals.transition`). Mail, analysis and the
+# national portal push subscribe to it (``subscriptions.py``); nothing
+# here imports them.
+#
+# ``context["defer_commit"]``: the caller owns the transaction. The moves
+# run in a savepoint (a refusal undoes them and nothing else), nothing is
+# committed, reindexed or sent; the moves wait in the context until the
+# caller, having committed, calls :func:`after_commit`. A transaction the
+# caller rolls back (or never commits) sends nothing.
 
-    Conflict-checked: the item row is updated only if its version is the
-    one read here (or the ``version`` the caller saw); a concurrent
-    transition makes this one fail with a conflict error, changing nothing.
-    """
-    return transition_many(context, name, [(package_id, version)], note)[0]
+#: Context key of the moves waiting for the caller's commit.
+PENDING = "sektoral_pending_transitions"
 
 
-def transition_many(context: dict[str, Any], name: str,
-                    targets: list[tuple[str, Optional[int]]],
-                    note: str = "") -> list[dict[str, Any]]:
-    """The same transition on several items, all or nothing: one commit
-    after every item moved; the first refusal rolls every move back."""
+def rules(chain: Optional[stages.ApprovalChain] = None
+          ) -> dict[str, stages.Transition]:
+    """Every transition the engine performs: the six steps' (under the
+    approval chain) and those of a published dataset."""
+    table = dict(stages.transitions(chain or config.approval_chain()))
+    table.update(stages.after_publication())
+    return table
+
+
+def acting_user(context: dict[str, Any]) -> model.User:
+    """The active user of the context, or NotAuthorized."""
     user = permissions.user_object(context.get("user"))
     if user is None:
         raise tk.NotAuthorized(tk._("You must be logged in"))
-    moved: list[tuple[str, Transition]] = []
-    try:
-        for package_id, version in targets:
-            try:
-                moved.append(_apply(context, user, name, package_id, note,
-                                    version))
-            except tk.ValidationError as err:
-                if len(targets) > 1:  # say which dataset stopped the batch
-                    err.sektoral_dataset = package_id  # type: ignore[attr-defined]
-                raise
-        model.Session.commit()
-    except Exception:
-        model.Session.rollback()
-        raise
-    model.Session.expire_all()
-    results = []
-    for package_id, row in moved:
-        reindex(package_id)
-        data = row.as_dict()
-        data["status"] = item_info(package_id)
-        notify.on_transition(data)  # background mail; never raises
-        from ckanext.sektoral.analysis import job as analysis_job
-        analysis_job.on_transition(data)  # analysis on accept; never raises
-        results.append(data)
-    return results
+    return user
 
 
-def _apply(context: dict[str, Any], user: model.User, name: str,
-           package_id: str, note: str,
-           version: Optional[int]) -> tuple[str, Transition]:
-    """Move one item and log it (flushed, not committed)."""
+def move(user: model.User, name: str, package_id: str, note: str = "",
+         version: Optional[int] = None) -> Transition:
+    """Move one item by transition ``name`` and log it: the one
+    conflict-checked stage change (flushed, never committed here).
+
+    The rules of :mod:`~ckanext.sektoral.workflow.stages` refuse with
+    NotAuthorized (the user may not) or ValidationError (``stage``: not
+    from this stage, note missing). The item row is updated only if its
+    version is the one read here, or ``version`` (the one the caller
+    saw): else ValidationError ``version`` (a conflict), nothing
+    changed. A submission passes the completeness gate first; a
+    publication makes the dataset public (deferred commit).
+    """
     item, actor = check_transition(user.name, name, package_id)
     chain = config.approval_chain()
     stage = Stage(item.stage)
     try:
-        rule = stages.plan(stage, name, actor, note, chain, translate=tk._)
+        rule = stages.plan(stage, name, actor, note, chain, translate=tk._,
+                           table=rules(chain))
     except stages.TransitionError as err:
-        message = tk._(err.message) % err.params if err.params else tk._(err.message)
         if err.code == "not_authorized":
-            raise tk.NotAuthorized(message)
-        raise tk.ValidationError({"stage": [message]})
+            raise tk.NotAuthorized(_message(err))
+        raise tk.ValidationError({"stage": [_message(err)]})
     expected = item.version if version is None else int(version)
 
     if name == "submit":
-        _submit_gate(context, item.package_id)
+        _submit_gate({"user": user.name}, item.package_id)
 
-    on = today()
     now = clock.utcnow()
     values: dict[str, Any] = {
         "stage": rule.target.value, "version": Item.version + 1,
@@ -282,10 +296,113 @@ def _apply(context: dict[str, Any], user: model.User, name: str,
             "same time. Reload and try again.")]})
     row = record(item, name, stage.value, rule.target.value, user,
                  position_used(actor, rule, stage, chain), note)
-    _mark_step_started(item.cycle_id, rule.target.step, on)
+    # the step the item enters; a final stage: the step it was done in
+    _mark_step_started(item.cycle_id, rule.target.step or rule.step, today())
     if name == "publish":
         _make_public(item.package_id)
-    return item.package_id, row
+    return row
+
+
+@contextlib.contextmanager
+def atomic(context: dict[str, Any]) -> Iterator[None]:
+    """All or nothing around moves: committed at the end, rolled back on
+    any error. With ``defer_commit`` a savepoint instead (released at the
+    end, rolled back on error), the transaction left to the caller."""
+    if context.get("defer_commit"):
+        savepoint = model.Session.begin_nested()
+        try:
+            yield
+            model.Session.flush()
+        except Exception:
+            savepoint.rollback()
+            raise
+        savepoint.commit()
+        return
+    try:
+        yield
+        model.Session.commit()
+    except Exception:
+        model.Session.rollback()
+        raise
+
+
+def settle(context: dict[str, Any], name: str, rows: list[Transition],
+           publication: Optional[dict[str, Any]] = None
+           ) -> list[dict[str, Any]]:
+    """After :func:`atomic`: the rows as dicts; once committed, the
+    datasets reindexed and the one event sent (with ``defer_commit``:
+    kept in the context for :func:`after_commit`)."""
+    if context.get("defer_commit"):
+        data = [row.as_dict() for row in rows]
+        context.setdefault(PENDING, []).append((name, data, publication))
+        return [dict(d) for d in data]
+    model.Session.expire_all()
+    return committed(name, [row.as_dict() for row in rows], publication)
+
+
+def after_commit(context: dict[str, Any]) -> None:
+    """For a caller that passed ``defer_commit``: once it committed its
+    transaction, reindex the datasets moved with ``context`` and send
+    their events (each batch once)."""
+    pending = context.pop(PENDING, [])
+    if pending:
+        model.Session.expire_all()
+    for name, rows, publication in pending:
+        committed(name, rows, publication)
+
+
+def committed(name: str, rows: list[dict[str, Any]],
+              publication: Optional[dict[str, Any]] = None
+              ) -> list[dict[str, Any]]:
+    """Committed moves (audit rows as dicts): reindex their datasets, then
+    send :data:`~ckanext.sektoral.signals.transition` once. A failing
+    receiver is logged: the transition stands."""
+    for package_id in dict.fromkeys(r["package_id"] for r in rows):
+        reindex(package_id)
+    try:
+        signals.transition.send(name, rows=[dict(r) for r in rows],
+                                publication=publication)
+    except Exception:
+        log.exception("a receiver of the %s event failed", name)
+    return rows
+
+
+def transition(context: dict[str, Any], name: str, package_id: str,
+               note: str = "", version: Optional[int] = None) -> dict[str, Any]:
+    """Perform one transition atomically; return the log row and status.
+
+    Conflict-checked: the item row is updated only if its version is the
+    one read here (or the ``version`` the caller saw); a concurrent
+    transition makes this one fail with a conflict error, changing nothing.
+    """
+    return transition_many(context, name, [(package_id, version)], note)[0]
+
+
+def transition_many(context: dict[str, Any], name: str,
+                    targets: list[tuple[str, Optional[int]]],
+                    note: str = "") -> list[dict[str, Any]]:
+    """The same transition on several items, all or nothing: one commit
+    after every item moved; the first refusal rolls every move back. One
+    event for the batch, once committed. ``name``: one of the six steps'
+    transitions (reopen and withdraw add their public notice:
+    :mod:`ckanext.sektoral.publication.service`)."""
+    user = acting_user(context)
+    if name in stages.after_publication():
+        raise tk.ValidationError({"stage": [tk._(
+            "Unknown transition: %(name)s") % {"name": name}]})
+    moved: list[Transition] = []
+    with atomic(context):
+        for package_id, version in targets:
+            try:
+                moved.append(move(user, name, package_id, note, version))
+            except tk.ValidationError as err:
+                if len(targets) > 1:  # say which dataset stopped the batch
+                    err.sektoral_dataset = package_id  # type: ignore[attr-defined]
+                raise
+    results = settle(context, name, moved)
+    for data in results:
+        data["status"] = item_info(data["package_id"])
+    return results
 
 
 def transition_sources(name: str) -> frozenset[Stage]:
@@ -335,17 +452,13 @@ def _submit_gate(context: dict[str, Any], package_id: str) -> None:
 
 def _make_public(package_id: str) -> None:
     """Publication: the only way an item becomes public (deferred commit)."""
-    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
     tk.get_action("package_patch")(
-        {"user": site_user["name"], "ignore_auth": True,
-         "defer_commit": True, "sektoral_publication": True},
+        site_context(defer_commit=True, sektoral_publication=True),
         {"id": package_id, "private": False})
 
 
 def reindex(package_id: str) -> None:
-    from ckan.lib.search import rebuild
-
     try:
-        rebuild(package_id)
+        search.rebuild(package_id)
     except Exception:  # the index is not transactional; never undo a move
         log.exception("could not reindex %s after a transition", package_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan import model
 from ckan.types import Context, DataDict
 
 from ckanext.sektoral.logic import service as wf
@@ -133,8 +134,6 @@ def sektoral_withdraw(context: Context, data_dict: DataDict) -> dict[str, Any]:
 
 
 def _targets(data_dict: DataDict) -> list[str]:
-    from ckan import model
-
     if data_dict.get("cycle"):
         cycle = wf.get_cycle(str(data_dict["cycle"]))
         return remote.cycle_packages(cycle.id)
@@ -196,22 +195,3 @@ def sektoral_push_status(context: Context,
     """
     tk.check_access("sektoral_push_status", context, data_dict)
     return remote.status(_targets(data_dict))
-
-
-def _on_item_published(sender: str, **kwargs: Any) -> None:
-    """A dataset published again after its revision (``sektoral_publish``)
-    goes to the national portal too, when the automatic push is on."""
-    try:
-        result = kwargs.get("result") or {}
-        if result.get("package_id") and remote.enabled():
-            remote.enqueue_many([result["package_id"]])
-    except Exception:  # the publication stands; the CLI can push again
-        import logging
-
-        logging.getLogger(__name__).exception("push after publish failed")
-
-
-# Signal receivers are side effects of committed actions (CKAN sends
-# action_succeeded after the action returned).
-tk.signals.action_succeeded.connect(_on_item_published,
-                                    sender="sektoral_publish")

@@ -21,6 +21,7 @@ attempts, last error) is kept in ``sektoral_push``.
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 import re
 from typing import Any, Iterable, Optional
@@ -28,8 +29,12 @@ from typing import Any, Iterable, Optional
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from ckanext.sektoral.model.publication import PushState
 from ckanext.sektoral import clock
+from ckanext.sektoral.logic import service as wf
+from ckanext.sektoral.logic.context import site_context
+from ckanext.sektoral.model import Item
+from ckanext.sektoral.model.publication import Publication, PushState
+from ckanext.sektoral.publication import service
 
 log = logging.getLogger(__name__)
 
@@ -128,8 +133,6 @@ def _scalar(value: Any) -> Optional[str]:
     if value is None or value == "" or value == []:
         return None
     if isinstance(value, (dict, list)):
-        import json
-
         return json.dumps(value, ensure_ascii=False)
     return str(value)
 
@@ -139,8 +142,6 @@ def remote_dataset(pkg: dict[str, Any], cfg: PortalConfig,
                    notice: Optional[dict[str, Any]] = None) -> dict[str, Any]:
     """The remote dataset dict of a local package (plain CKAN fields and
     extras). ``existing``: the remote copy, whose resource ids are kept."""
-    from ckanext.sektoral.publication import service
-
     withdrawn = bool(notice and notice.get("kind") == "withdrawal")
     site_url = tk.config.get("ckan.site_url", "").rstrip("/")
     local_url = "{}/dataset/{}".format(site_url, pkg["name"])
@@ -223,9 +224,6 @@ def _state(package_id: str, name: str) -> PushState:
 def pushable(package_id: str) -> bool:
     """Published (possibly since withdrawn or under revision) datasets and
     the ``publikasi`` datasets of published cycles."""
-    from ckanext.sektoral.model.publication import Publication
-    from ckanext.sektoral.logic import service as wf
-
     pkg = model.Package.get(package_id)
     if pkg is None or pkg.state != "active" or pkg.private:
         return False
@@ -240,8 +238,6 @@ def push_dataset(package_id: str) -> dict[str, Any]:
     push state. Raises on failure (after recording the error)."""
     import ckanapi
 
-    from ckanext.sektoral.publication import service
-
     cfg = portal_config()
     pkg_obj = model.Package.get(package_id)
     if pkg_obj is None:
@@ -253,7 +249,7 @@ def push_dataset(package_id: str) -> dict[str, Any]:
         if not pushable(pkg_obj.id):
             raise PushError("not published: %s" % pkg_obj.name)
         pkg = tk.get_action("package_show")(
-            {"user": service._site_user(), "ignore_auth": True},
+            site_context(),
             {"id": pkg_obj.id})
         remote = client(cfg)
         timeout = {"timeout": cfg.timeout}
@@ -344,9 +340,6 @@ def enqueue_many(package_ids: Iterable[str]) -> list[str]:
 def cycle_packages(cycle_id: str) -> list[str]:
     """Ids of a cycle's datasets to push: its items that were published
     (public) and its ``publikasi``."""
-    from ckanext.sektoral.model import Item
-    from ckanext.sektoral.model.publication import Publication
-
     rows = model.Session.query(Item.package_id).join(
         model.Package, model.Package.id == Item.package_id).filter(
         Item.cycle_id == cycle_id, model.Package.private.is_(False),

@@ -33,13 +33,13 @@ import sqlalchemy as sa
 
 import ckan.plugins.toolkit as tk
 from ckan import model
+from ckan.lib import uploader
 
-from ckanext.sektoral import config as sk_config
-from ckanext.sektoral import notify
 from ckanext.sektoral.documents import report as documents_report
 from ckanext.sektoral.logic import permissions
 from ckanext.sektoral.logic import service as wf
-from ckanext.sektoral.model import Cycle, Item, Transition
+from ckanext.sektoral.logic.context import site_context
+from ckanext.sektoral.model import Cycle, Item, Transition, UserPosition
 from ckanext.sektoral.model.publication import (
     REVISION, WITHDRAWAL, Notice, Publication,
 )
@@ -75,7 +75,8 @@ def final_report(cycle: Cycle, report: dict[str, Any],
     """The approved version rendered as the final report of the datasets
     ``package_ids`` (files under ``workdir``, by format); empty when the
     documents area cannot render it (the approved files are then used)."""
-    outputs = documents_report.render_final(cycle, int(report.get("version") or 0), package_ids)
+    outputs = documents_report.render_final(
+        cycle, int(report.get("version") or 0), package_ids)
     files = {}
     for key, content in outputs.items():
         if key not in REPORT_FORMATS:
@@ -85,64 +86,6 @@ def final_report(cycle: Cycle, report: dict[str, Any],
             f.write(content)
         files[key] = path
     return files
-
-
-# -- moves ----------------------------------------------------------------------
-
-def _site_user() -> str:
-    return tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
-
-
-def _translated(err: stages.TransitionError) -> str:
-    return tk._(err.message) % err.params if err.params else tk._(err.message)
-
-
-def _move(item: Item, name: str, user: model.User, note: str,
-          table: Optional[dict[str, stages.Transition]] = None,
-          version: Optional[int] = None) -> Transition:
-    """Conflict-checked stage change of one item plus its audit row
-    (flushed, never committed here)."""
-    chain = sk_config.approval_chain()
-    actor = permissions.actor(user.name, item.owner_org)
-    stage = Stage(item.stage)
-    try:
-        rule = stages.plan(stage, name, actor, note, chain, translate=tk._,
-                           table=table)
-    except stages.TransitionError as err:
-        if err.code == "not_authorized":
-            raise tk.NotAuthorized(_translated(err))
-        raise tk.ValidationError({"stage": [_translated(err)]})
-    expected = item.version if version is None else int(version)
-    result = model.Session.execute(
-        sa.update(Item).where(Item.package_id == item.package_id,
-                              Item.version == expected).values(
-            stage=rule.target.value, version=Item.version + 1,
-            stage_changed=clock.utcnow())
-        .execution_options(synchronize_session=False))
-    if result.rowcount != 1:
-        raise tk.ValidationError({"version": [tk._(
-            "Conflict: someone else changed this dataset's stage at the "
-            "same time. Reload and try again.")]})
-    return wf.record(item, name, stage.value, rule.target.value, user,
-                     wf.position_used(actor, rule, stage, chain), note)
-
-
-def _user(context: dict[str, Any]) -> model.User:
-    user = permissions.user_object(context.get("user"))
-    if user is None:
-        raise tk.NotAuthorized(tk._("You must be logged in"))
-    return user
-
-
-def _item(package_id: str) -> Item:
-    pkg = model.Package.get(package_id)
-    if pkg is None or pkg.state == "deleted":
-        raise tk.ObjectNotFound(tk._("Dataset not found"))
-    item = wf.get_item(pkg.id)
-    if item is None:
-        raise tk.ValidationError({"id": [tk._(
-            "This dataset is not an item of a cycle's data list")]})
-    return item
 
 
 # -- publication of a cycle -------------------------------------------------------
@@ -163,8 +106,6 @@ def publication_organization(user: model.User) -> model.Group:
             "The publisher organization configured in "
             "ckanext.sektoral.publication.organization was not found: "
             "%(name)s") % {"name": name}]})
-    from ckanext.sektoral.model import UserPosition
-
     def first_org_of(user_ids: Any) -> Optional[model.Group]:
         return model.Session.query(model.Group).join(
             model.Member, model.Member.group_id == model.Group.id).filter(
@@ -212,8 +153,11 @@ def publication_preview(cycle_ref: str) -> dict[str, Any]:
 def publish_cycle(context: dict[str, Any], cycle_ref: str,
                   note: str = "") -> dict[str, Any]:
     """Publish every approved item of a cycle with its approved report,
-    all or nothing."""
-    user = _user(context)
+    all or nothing: the engine's move of each item, the ``publikasi`` and
+    the publication record in one transaction, committed here (the
+    report files are moved into place after the commit, so
+    ``defer_commit`` is not offered), then one event for the batch."""
+    user = wf.acting_user(context)
     cycle = wf.get_cycle(cycle_ref)
     if get_publication(cycle.id) is not None:
         raise tk.ValidationError({"cycle": [tk._(
@@ -238,8 +182,6 @@ def publish_cycle(context: dict[str, Any], cycle_ref: str,
         raise tk.ValidationError({"cycle": [tk._(
             "No dataset of this cycle is approved")]})
     org = publication_organization(user)
-    publish_rule = {"publish": stages.transitions(
-        sk_config.approval_chain())["publish"]}
     staged: list[tuple[str, str]] = []  # (temp path, final path)
     rows: list[Transition] = []
     workdir = tempfile.mkdtemp(prefix="sektoral-final-report-")
@@ -248,10 +190,8 @@ def publish_cycle(context: dict[str, Any], cycle_ref: str,
         # from the datasets published now and nothing else.
         files = final_report(cycle, report, [i.package_id for i in items],
                              workdir) or files
-        for item in items:
-            rows.append(_move(item, "publish", user, note, publish_rule))
-            wf._make_public(item.package_id)
-        wf._mark_step_started(cycle.id, 6, clock.today())
+        for item in items:  # each made public by the engine
+            rows.append(wf.move(user, "publish", item.package_id, note))
         package = _create_publikasi(cycle, org, [i.package_id for i in items],
                                     files, staged)
         publication = Publication(
@@ -273,21 +213,14 @@ def publish_cycle(context: dict[str, Any], cycle_ref: str,
         os.replace(temp, final)
     shutil.rmtree(workdir, ignore_errors=True)
     model.Session.expire_all()
-    for item in items:
-        wf.reindex(item.package_id)
     wf.reindex(package["id"])
-    for row in rows:
-        data = row.as_dict()
-        notify.on_transition(data)  # background mail; never raises
-    from ckanext.sektoral.publication import remote
-
-    if remote.enabled():
-        remote.enqueue_many([i.package_id for i in items] + [package["id"]])
+    done = get_publication(cycle.id).as_dict()
+    # one event for the whole publication (mail, national portal push)
+    wf.committed("publish", [row.as_dict() for row in rows], done)
     return {
-        "publication": get_publication(cycle.id).as_dict(),
+        "publication": done,
         "publikasi": tk.get_action("package_show")(
-            {"user": _site_user(), "ignore_auth": True},
-            {"id": package["id"]}),
+            site_context(), {"id": package["id"]}),
         "published": [i.package_id for i in items],
     }
 
@@ -298,8 +231,6 @@ def _create_publikasi(cycle: Cycle, org: model.Group, package_ids: list[str],
     """The public ``publikasi`` dataset of the cycle with the report files
     as uploaded resources (deferred commit; files written to temp paths
     next to their final place and listed in ``staged``)."""
-    from ckan.lib import uploader
-
     year = cycle.start_date.year
     resources = []
     for key in ("pdf", "html", "docx"):
@@ -332,8 +263,7 @@ def _create_publikasi(cycle: Cycle, org: model.Group, package_ids: list[str],
         "resources": resources,
     }
     package = tk.get_action("package_create")(
-        {"user": _site_user(), "ignore_auth": True, "defer_commit": True,
-         "sektoral_publication": True}, data)
+        site_context(defer_commit=True, sektoral_publication=True), data)
     upload = uploader.get_resource_uploader({})
     by_format = {r["format"]: r for r in package["resources"]}
     for key in ("pdf", "html", "docx"):
@@ -375,26 +305,17 @@ def withdraw(context: dict[str, Any], package_id: str, note: str,
 def _after_publication(context: dict[str, Any], package_id: str, name: str,
                        kind: str, note: str,
                        version: Optional[int]) -> dict[str, Any]:
-    user = _user(context)
-    item = _item(package_id)
+    """Reopen or withdraw: the engine's move plus the public notice, one
+    unit of work (``defer_commit`` honoured as by the engine)."""
+    user = wf.acting_user(context)
+    item = wf.require_item(package_id)
     note = (note or "").strip()
-    try:
-        row = _move(item, name, user, note, stages.after_publication(),
-                    version)
+    with wf.atomic(context):
+        row = wf.move(user, name, item.package_id, note, version)
         model.Session.add(Notice(
             package_id=item.package_id, kind=kind, note=note,
             created=clock.utcnow(), created_by=user.name))
-        model.Session.commit()
-    except Exception:
-        model.Session.rollback()
-        raise
-    model.Session.expire_all()
-    wf.reindex(item.package_id)
-    from ckanext.sektoral.publication import remote
-
-    if remote.enabled():
-        remote.enqueue_many([item.package_id])
-    data = row.as_dict()
+    data = wf.settle(context, name, [row])[0]
     data["status"] = wf.item_info(item.package_id)
     data["notice"] = notice_for(item.package_id)
     return data
