@@ -624,7 +624,8 @@ def _ods_like() -> bytes:
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512, "daftar.xls",
      dl.MSG_UNSUPPORTED_FORMAT),
     (_ods_like(), "daftar.ods", dl.MSG_UNSUPPORTED_FORMAT),
-])
+], ids=["png", "binary-csv", "pdf", "docx", "docx-named-xlsx",
+        "truncated-xlsx", "csv-named-xlsx", "xls", "ods"])
 def test_unreadable_files(data: bytes, filename: str, message: str) -> None:
     result = parse(data, filename)
     error = only_error(result)
