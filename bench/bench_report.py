@@ -97,7 +97,9 @@ def main(argv: list[str] | None = None) -> int:
 def run(args, tk, model) -> int:
     from werkzeug.datastructures import FileStorage
 
-    from ckanext.sektoral import demo, tables
+    from ckanext.sektoral import demo
+
+    from ckanext.sektoral.core import tables
     from ckanext.sektoral.analysis import job as analysis_job
     from ckanext.sektoral.documents import report
     from ckanext.sektoral.model import Item

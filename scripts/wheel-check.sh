@@ -56,7 +56,7 @@ org = tk.get_action("scheming_organization_schema_show")(ctx, {"type": "organiza
 print("organization schema fields:", len(org["fields"]))
 
 # Reference code lists and Table Schema templates ship in the wheel.
-from ckanext.sektoral import codes, tables
+from ckanext.sektoral.core import codes, tables
 assert len(codes.regencies()) == 10, codes.regencies()
 names = tables.template_names()
 assert names, "no Table Schema templates in the wheel"

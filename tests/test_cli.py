@@ -14,7 +14,7 @@ from ckan.tests import factories, helpers
 
 from ckanext.sektoral import demo
 from ckanext.sektoral.model import Cycle, Item, Transition
-from ckanext.sektoral.workflow import datalist
+from ckanext.sektoral.core import datalist
 
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_index", "clean_queues")
 

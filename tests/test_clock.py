@@ -8,7 +8,7 @@ import pytest
 import pytz
 
 from ckanext.sektoral import clock
-from ckanext.sektoral.workflow import schedule
+from ckanext.sektoral.core import schedule
 
 WIT = pytz.timezone("Asia/Jayapura")
 DUE = dt.date(2026, 10, 6)

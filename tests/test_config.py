@@ -6,7 +6,7 @@ import pytest
 import ckan.plugins.toolkit as tk
 
 from ckanext.sektoral import config
-from ckanext.sektoral.workflow.stages import Position
+from ckanext.sektoral.core.stages import Position
 
 
 @pytest.mark.usefixtures("with_plugins")

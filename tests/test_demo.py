@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from ckanext.sektoral import demo
-from ckanext.sektoral.workflow.stages import ApprovalChain, Position, Stage
+from ckanext.sektoral.core.stages import ApprovalChain, Position, Stage
 
 DEMO = demo.data()
 

@@ -1,4 +1,4 @@
-"""The one date/number formatter (``ckanext.sektoral.formatting``, babel)
+"""The one date/number formatter (``ckanext.sektoral.core.formatting``, babel)
 and the one locale fallback (``ckanext.sektoral.lang``)."""
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ from decimal import Decimal
 
 import pytest
 
-from ckanext.sektoral import formatting, lang
+from ckanext.sektoral import lang
+
+from ckanext.sektoral.core import formatting
 from ckanext.sektoral.documents import store
-from ckanext.sektoral.insight import charts
+from ckanext.sektoral.core import charts
 
 #: The month names of the hand-written copy ``store.date_id`` used.
 MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli",

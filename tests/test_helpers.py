@@ -68,7 +68,7 @@ def test_the_portals_dataset_is_data_sektoral(app):
 # -- the workflow's vocabulary --------------------------------------------------
 
 def test_vocabulary_for_templates(app):
-    from ckanext.sektoral.workflow.stages import Stage
+    from ckanext.sektoral.core.stages import Stage
 
     with app.flask_app.test_request_context(
             environ_overrides={"CKAN_LANG": "en"}):

@@ -115,7 +115,7 @@ def test_search_backend_imports_nothing_of_the_product():
 @pytest.mark.parametrize("source, expected", [
     ("from ckanext.sektoral import config", "ckanext.sektoral.config"),
     ("from .. import config", "ckanext.sektoral.config"),
-    ("import ckanext.sektoral.codes", "ckanext.sektoral.codes"),
+    ("import ckanext.sektoral.core.codes", "ckanext.sektoral.core.codes"),
 ])
 def test_the_search_walk_sees_every_spelling(source, expected):
     names = [n for _, n in _imported(ast.parse(source),
@@ -124,9 +124,9 @@ def test_the_search_walk_sees_every_spelling(source, expected):
 
 
 def test_the_data_list_package_stays_plain_python():
-    """``workflow/datalist/`` (like the rest of ``workflow/``'s parsing)
+    """``core/datalist/`` (like the rest of ``workflow/``'s parsing)
     runs without CKAN: importing it loads no ``ckan`` module."""
-    probe = ("import sys, ckanext.sektoral.workflow.datalist\n"
+    probe = ("import sys, ckanext.sektoral.core.datalist\n"
              "print([m for m in sys.modules if m.split('.')[0] == 'ckan'])")
     result = subprocess.run([sys.executable, "-c", probe], check=True,
                             capture_output=True, text=True, timeout=120)

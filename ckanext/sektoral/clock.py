@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Optional
 
-from ckanext.sektoral.workflow import schedule
+from ckanext.sektoral.core import schedule
 
 #: A fixed moment (aware) that replaces the real clock; tests only, through
 #: the ``frozen_clock`` fixture.

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 import ckan.plugins.toolkit as tk
 
 if TYPE_CHECKING:
-    from ckanext.sektoral.workflow.calendar import WorkingCalendar
-    from ckanext.sektoral.workflow.stages import ApprovalChain
+    from ckanext.sektoral.core.calendar import WorkingCalendar
+    from ckanext.sektoral.core.stages import ApprovalChain
 
 
 def codes_path() -> str:
@@ -37,7 +37,7 @@ def time_standards() -> tuple[int, ...]:
 
 def approval_chain() -> ApprovalChain:
     """Checker (optional) and approver of the draft report."""
-    from ckanext.sektoral.workflow.stages import ApprovalChain, Position
+    from ckanext.sektoral.core.stages import ApprovalChain, Position
 
     checker = tk.config["ckanext.sektoral.approval.checker"] or None
     approver = tk.config["ckanext.sektoral.approval.approver"]
@@ -53,7 +53,7 @@ def _dates(key: str) -> list[dt.date]:
 
 def calendar() -> WorkingCalendar:
     """The working-day calendar with this deployment's adjustments."""
-    from ckanext.sektoral.workflow.calendar import WorkingCalendar
+    from ckanext.sektoral.core.calendar import WorkingCalendar
 
     return WorkingCalendar(
         extra_holidays=_dates("ckanext.sektoral.calendar.extra_holidays"),

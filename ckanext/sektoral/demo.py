@@ -52,15 +52,17 @@ from ckan.common import g
 from ckan.lib import jobs, uploader
 from werkzeug.datastructures import FileStorage
 
-from ckanext.sektoral import codes, notify, tables
+from ckanext.sektoral import notify
+
+from ckanext.sektoral.core import codes, tables
 from ckanext.sektoral import config as sektoral_config
 from ckanext.sektoral.documents import demo as documents_demo
 from ckanext.sektoral.logic.context import site_context, site_user
 from ckanext.sektoral.model import Cycle, Item, Transition
-from ckanext.sektoral.workflow import stages
-from ckanext.sektoral.workflow.stages import Stage
+from ckanext.sektoral.core import stages
+from ckanext.sektoral.core.stages import Stage
 
-from ckanext.sektoral import formatting
+from ckanext.sektoral.core import formatting
 
 log = logging.getLogger(__name__)
 

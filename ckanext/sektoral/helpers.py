@@ -5,7 +5,9 @@ from typing import Any, Optional
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.sektoral import clock, codes, formatting
+from ckanext.sektoral import clock
+
+from ckanext.sektoral.core import codes, formatting
 from ckanext.sektoral import lang as sektoral_lang
 
 __all__: list[str] = [
@@ -58,7 +60,7 @@ def _ui_lang() -> str:
 
 def sektoral_stage_label(stage: str) -> str:
     """Translated label of a stored stage value (the value if unknown)."""
-    from ckanext.sektoral.workflow.stages import Stage
+    from ckanext.sektoral.core.stages import Stage
     try:
         return tk._(Stage(stage).label)
     except ValueError:
@@ -87,7 +89,7 @@ def sektoral_datetime(value: Any) -> str:
 def sektoral_transition_label(name: str) -> str:
     """Translated button label of a workflow step (``accept`` -> Terima)."""
     from ckanext.sektoral import config
-    from ckanext.sektoral.workflow import stages
+    from ckanext.sektoral.core import stages
     table = stages.transitions(config.approval_chain())
     if name in table and table[name].label:
         return tk._(table[name].label)
@@ -96,7 +98,7 @@ def sektoral_transition_label(name: str) -> str:
 
 def sektoral_vocabulary() -> dict[str, Any]:
     """The workflow's vocabulary for templates, from
-    ``workflow/stages.py`` under the configured approval chain (templates
+    ``core/stages.py`` under the configured approval chain (templates
     never write a stage value, a set of stages or a step name):
 
     * ``stage``: the stored value of each stage by its name
@@ -109,8 +111,8 @@ def sektoral_vocabulary() -> dict[str, Any]:
       step's name and who acts in it (as configured), translated.
     """
     from ckanext.sektoral import config
-    from ckanext.sektoral.workflow import stages
-    from ckanext.sektoral.workflow.stages import Stage
+    from ckanext.sektoral.core import stages
+    from ckanext.sektoral.core.stages import Stage
 
     chain = config.approval_chain()
     sets = {

@@ -13,6 +13,7 @@ from ckanext.validation.interfaces import IPipeValidation
 from ckanext.sektoral import config as sektoral_config
 from ckanext.sektoral import subscriptions, views
 from ckanext.sektoral.compat import validation as validation_compat
+from ckanext.sektoral.core import codes
 from ckanext.sektoral.datafile import hooks as datafile_hooks
 from ckanext.sektoral.logic import hooks
 
@@ -86,6 +87,9 @@ class SektoralPlugin(DefaultTranslation, p.SingletonPlugin):
 
     def update_config(self, config_):
         sektoral_config.require_secret_key(config_)
+        # the plain-Python core reads the portal's code-list override
+        # through the configuration getter
+        codes.use_configuration(sektoral_config.codes_path)
         tk.add_template_directory(config_, "templates")
         tk.add_resource("assets", "sektoral")
 

@@ -13,8 +13,8 @@ from typing import Any, Optional
 
 import yaml
 
-from ckanext.sektoral import codes
-from ckanext.sektoral.workflow.completeness import REQUIRED_KEY, label_text
+from ckanext.sektoral.core import codes
+from ckanext.sektoral.core.completeness import REQUIRED_KEY, label_text
 
 SCHEMA_FILES = ("data_sektoral.yaml", "publikasi.yaml", "opd.yaml")
 

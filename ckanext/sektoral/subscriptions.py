@@ -25,13 +25,14 @@ from typing import Any, Optional
 from ckan import types
 
 from ckanext.sektoral import notify, signals
+from ckanext.sektoral.core import stages
 from ckanext.sektoral.analysis import job as analysis_job
 from ckanext.sektoral.publication import remote
 
 log = logging.getLogger(__name__)
 
 #: Transitions after which the national portal copy changes.
-PUSHED_ON = ("publish", "reopen", "withdraw")
+PUSHED_ON = stages.PUBLIC_RECORD_TRANSITIONS
 
 
 def get_subscriptions() -> types.SignalMapping:

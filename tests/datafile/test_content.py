@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from ckanext.sektoral import tables
+from ckanext.sektoral.core import tables
 from ckanext.sektoral.datafile import content
 from tests.badfiles.corpus import CASES, HEADER, ROWS, csv_bytes
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from frictionless import Schema, system, validate
 
-from ckanext.sektoral import tables
+from ckanext.sektoral.core import tables
 from ckanext.sektoral.datafile import content, explain
 from tests.badfiles.corpus import CASES, HEADER, ROWS, csv_bytes
 

@@ -10,7 +10,7 @@ import pytest
 from ckan.lib import jobs
 from ckan.tests import factories, helpers
 
-from ckanext.sektoral import tables
+from ckanext.sektoral.core import tables
 from ckanext.sektoral.demo import logged_in
 from tests.factories import run_jobs, upload_resource
 

@@ -16,7 +16,7 @@ from frictionless.resources import TableResource
 from openpyxl.utils.cell import range_to_tuple
 from openpyxl.worksheet.cell_range import MultiCellRange
 
-from ckanext.sektoral import tables
+from ckanext.sektoral.core import tables
 from ckanext.sektoral.documents import excel
 from ckanext.sektoral.documents.excel import neutralise, neutralise_row
 

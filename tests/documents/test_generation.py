@@ -275,8 +275,8 @@ def test_tables_and_figures_numbered_through_the_chapter():
 def test_report_names_stages_as_the_portal_does():
     """The report kept its own copy of the stage labels ("Dalam laporan",
     no label for a withdrawn dataset, whose raw value was printed); it
-    now shows the portal's Indonesian labels of ``workflow/stages.py``."""
-    from ckanext.sektoral.workflow.stages import Stage
+    now shows the portal's Indonesian labels of ``core/stages.py``."""
+    from ckanext.sektoral.core.stages import Stage
 
     tr = report.content._id_translator()
     labels = {st: report.stage_label(st.value, tr) for st in Stage}

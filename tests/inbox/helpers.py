@@ -11,7 +11,7 @@ from typing import Any
 from ckan import model
 from ckan.tests import factories, helpers
 
-from ckanext.sektoral import tables
+from ckanext.sektoral.core import tables
 from tests.factories import call_as, run_jobs
 
 VALID_CSV = (

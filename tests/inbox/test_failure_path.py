@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from ckanext.sektoral import tables
+from ckanext.sektoral.core import tables
 from tests.inbox import helpers as ih
 
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_index",

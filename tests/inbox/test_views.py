@@ -234,7 +234,7 @@ def test_item_page_polls_while_a_file_is_validated(app, setup, storage):
     import io
     import json
 
-    from ckanext.sektoral import tables
+    from ckanext.sektoral.core import tables
 
     p = setup
     pkg = ih.item(p, p["org"], "Data Sedang Divalidasi")

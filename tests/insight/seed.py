@@ -30,7 +30,7 @@ from freezegun import freeze_time
 
 from ckan.tests import factories, helpers
 
-from ckanext.sektoral import tables
+from ckanext.sektoral.core import tables
 from ckanext.sektoral.demo import logged_in
 from tests.factories import call_as, run_jobs, upload_resource
 

@@ -15,9 +15,9 @@ from ckan.tests import helpers
 
 from ckanext.sektoral import demo
 from ckanext.sektoral.documents import report, store
-from ckanext.sektoral.insight import charts
+from ckanext.sektoral.core import charts
 from ckanext.sektoral.model import Cycle
-from ckanext.sektoral.workflow import symbols
+from ckanext.sektoral.core import symbols
 
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_index",
                                      "clean_queues")

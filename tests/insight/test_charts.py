@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from ckanext.sektoral.insight import charts
+from ckanext.sektoral.core import charts
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 from frictionless import Detector, Package, Resource, Schema
 
-from ckanext.sektoral import tables
+from ckanext.sektoral.core import tables
 from ckanext.sektoral.documents import compile as compile_mod
 from ckanext.sektoral.insight import exports
-from ckanext.sektoral.workflow import symbols
+from ckanext.sektoral.core import symbols
 
 NAMES = ["kode_provinsi", "nama_provinsi", "kode_kabupaten_kota",
          "nama_kabupaten_kota", "nilai", "satuan", "tahun"]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from ckanext.sektoral import tables
+from ckanext.sektoral.core import tables
 from ckanext.sektoral.insight import tabledata
 
 HEADER = ("kode_provinsi,nama_provinsi,kode_kabupaten_kota,"

@@ -11,7 +11,7 @@ import ckan.lib.uploader as uploader
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories
 
-from ckanext.sektoral import tables
+from ckanext.sektoral.core import tables
 from tests.factories import (
     call_as,
     run_jobs,

@@ -10,7 +10,7 @@ import pytest
 
 from ckan.tests import factories
 
-from ckanext.sektoral import tables
+from ckanext.sektoral.core import tables
 from tests.factories import run_jobs
 
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_index", "clean_queues")

@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from ckanext.sektoral import codes
+from ckanext.sektoral.core import codes
 
 
 @pytest.fixture(autouse=True)
@@ -86,6 +86,7 @@ def test_override_directory_replaces_single_files(tmp_path):
         str(codes.shipped_dir()))
 
 
+@pytest.mark.usefixtures("with_plugins")
 def test_configured_override(tmp_path, ckan_config, monkeypatch):
     shutil.copy(codes.shipped_dir() / "frekuensi.csv",
                 tmp_path / "frekuensi.csv")

@@ -149,7 +149,7 @@ def test_malformed_table_schema_is_refused(org, schema, needle):
 
 
 def test_template_table_schema_is_accepted(org):
-    from ckanext.sektoral import tables
+    from ckanext.sektoral.core import tables
     res = {"url": "http://x.test/a.csv", "format": "CSV",
            "jenis_berkas": "data", "periode_data": "2020/2024",
            "schema": tables.load("kabupaten_kota_tahunan_angka_id")}

@@ -6,7 +6,7 @@ import json
 import frictionless
 import pytest
 
-from ckanext.sektoral import codes, tables
+from ckanext.sektoral.core import codes, tables
 
 
 @pytest.fixture(autouse=True)
@@ -23,7 +23,7 @@ def test_shipped_templates_equal_generated_output():
     for name, descriptor in generated.items():
         text = (tables.shipped_dir() / f"{name}.json").read_text("utf-8")
         assert text == tables.dumps(descriptor), (
-            f"{name}.json is stale: python -m ckanext.sektoral.tables")
+            f"{name}.json is stale: python -m ckanext.sektoral.core.tables")
 
 
 @pytest.mark.parametrize("name", tables.template_names())

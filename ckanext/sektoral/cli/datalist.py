@@ -9,7 +9,7 @@ from typing import Optional
 import click
 from werkzeug.datastructures import FileStorage
 
-from ckanext.sektoral.workflow import datalist
+from ckanext.sektoral.core import datalist
 
 from .base import acting_user, action_command, call, user_option
 

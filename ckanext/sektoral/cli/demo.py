@@ -13,7 +13,7 @@ from typing import Any, Callable, Optional
 import click
 
 from ckanext.sektoral import demo
-from ckanext.sektoral.workflow.stages import Position
+from ckanext.sektoral.core.stages import Position
 
 from .base import CommandError, action_command, call
 

@@ -20,7 +20,7 @@ import zipfile
 from io import BytesIO
 from typing import IO, Any, Optional
 
-from ckanext.sektoral.workflow.stages import N_
+from ckanext.sektoral.core.stages import N_
 
 #: Formats a data file may have (what ckanext-validation and the analysis read).
 ACCEPTED = ("CSV", "XLSX", "XLS")

@@ -18,7 +18,7 @@ import json
 import re
 from typing import Any, Optional
 
-from ckanext.sektoral.workflow.stages import N_
+from ckanext.sektoral.core.stages import N_
 
 #: Characters of a value shown in a message.
 MAX_VALUE = 40
@@ -200,7 +200,7 @@ def _fields(schema: Optional[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 def _kemendagri(value: str) -> Optional[tuple[str, str]]:
     """(region name, BPS code) of a Kemendagri code, None if unknown."""
     try:
-        from ckanext.sektoral import codes
+        from ckanext.sektoral.core import codes
         code = codes.load("wilayah").get(value)
     except Exception:  # code lists unavailable: the generic message
         return None

@@ -21,7 +21,7 @@ from typing import Any, Optional
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from ckanext.sektoral import tables
+from ckanext.sektoral.core import tables
 from ckanext.sektoral.datafile import content, door, explain
 from ckanext.sektoral.logic.context import site_context
 

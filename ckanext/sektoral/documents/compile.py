@@ -8,7 +8,7 @@
   ``frictionless validate`` accepts it;
 * one combined XLSX: a ``Metadata`` sheet, then a sheet per data file.
 
-BPS symbols stay what they are (``workflow/symbols.py``): written as the
+BPS symbols stay what they are (``core/symbols.py``): written as the
 symbol, declared in ``missingValues`` with their meaning in
 ``bpsSymbols`` (``-`` nihil, the others no figure). Cell values that a spreadsheet
 would read as a formula are neutralised (:func:`excel.neutralise`).
@@ -25,7 +25,7 @@ from ckanext.sektoral.documents import store
 from ckanext.sektoral.documents.excel import neutralise
 from ckanext.sektoral.insight import exports
 from ckanext.sektoral import clock
-from ckanext.sektoral.workflow import stages as wf_stages
+from ckanext.sektoral.core import stages as wf_stages
 
 #: Stages of datasets accepted by the Kasie (step 3 onwards), as stored.
 ACCEPTED = tuple(s.value for s in wf_stages.ordered(wf_stages.ACCEPTED_STAGES))

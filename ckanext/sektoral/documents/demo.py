@@ -15,7 +15,7 @@ from ckanext.sektoral.documents import compile as compile_mod
 from ckanext.sektoral.documents import letter, report, store
 from ckanext.sektoral.model import Item
 from ckanext.sektoral.model.documents import Analysis
-from ckanext.sektoral.workflow import stages
+from ckanext.sektoral.core import stages
 
 log = logging.getLogger(__name__)
 

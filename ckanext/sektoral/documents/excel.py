@@ -58,8 +58,8 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ckanext.sektoral.workflow.cells import neutralise
-from ckanext.sektoral.workflow import symbols
+from ckanext.sektoral.core.cells import neutralise
+from ckanext.sektoral.core import symbols
 
 Descriptor = dict[str, Any]
 
@@ -81,7 +81,7 @@ NUMBER_FORMAT = "#,##0.##"
 TEXT_FORMAT = "@"
 
 #: Meaning of the BPS table symbols used as ``missingValues`` (the one
-#: definition: ``workflow/symbols.py``).
+#: definition: ``core/symbols.py``).
 BPS_SYMBOLS: dict[str, str] = dict(symbols.LABELS_ID)
 
 #: Field types in Indonesian (Petunjuk sheet).

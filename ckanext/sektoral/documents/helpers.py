@@ -75,7 +75,7 @@ def sektoral_dataset_analysis(pkg: dict[str, Any]) -> Optional[dict[str, Any]]:
             _context(), {"id": pkg["id"]})
     except (tk.NotAuthorized, tk.ValidationError, tk.ObjectNotFound):
         return None
-    from ckanext.sektoral.workflow.stages import Position
+    from ckanext.sektoral.core.stages import Position
     return {"analysis": analysis,
             "may_run": permissions.is_walidata(user, Position.STAF)}
 
@@ -83,7 +83,7 @@ def sektoral_dataset_analysis(pkg: dict[str, Any]) -> Optional[dict[str, Any]]:
 def sektoral_cycle_documents(cycle: dict[str, Any]) -> Optional[dict[str, Any]]:
     """Letters, compilations and report versions of a cycle for the
     current user (None if the user may not see them)."""
-    from ckanext.sektoral.workflow.stages import Position
+    from ckanext.sektoral.core.stages import Position
 
     user = _user()
     if not permissions.may_read_all_items(user):

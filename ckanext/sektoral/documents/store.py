@@ -15,11 +15,11 @@ from typing import Any, Optional
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from ckanext.sektoral import codes, tables
+from ckanext.sektoral.core import codes, tables
 from ckanext.sektoral.logic.context import site_context as _site_context
 from ckanext.sektoral.model import Cycle, Item
 from ckanext.sektoral import clock
-from ckanext.sektoral import formatting
+from ckanext.sektoral.core import formatting
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / \
     "sektoral" / "documents"

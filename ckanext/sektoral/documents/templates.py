@@ -21,7 +21,7 @@ def schema_for(pkg: dict[str, Any]) -> Optional[dict[str, Any]]:
 
     item = model.Session.get(Item, pkg.get("id"))
     if item is not None and item.template:
-        from ckanext.sektoral import tables
+        from ckanext.sektoral.core import tables
         try:
             return tables.load(item.template)
         except Exception:

@@ -24,7 +24,7 @@ def sektoral_inbox_schema(
     boolean_validator: Validator,
 ) -> Schema:
     """Input of ``sektoral_inbox``."""
-    from ckanext.sektoral.workflow.stages import REQUESTED_ONWARDS
+    from ckanext.sektoral.core.stages import REQUESTED_ONWARDS
 
     return {
         "organization": [ignore_missing, unicode_safe],

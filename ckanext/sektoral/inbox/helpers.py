@@ -23,7 +23,7 @@ def _context() -> dict[str, Any]:
 def sektoral_audit_transition_label(name: str) -> str:
     """Translated name of an audit-log transition (``submit`` -> "Kirim")."""
     from ckanext.sektoral import config
-    from ckanext.sektoral.workflow.stages import transitions
+    from ckanext.sektoral.core.stages import transitions
 
     if name == "create":
         return tk._("Listed in the data list")
@@ -33,7 +33,7 @@ def sektoral_audit_transition_label(name: str) -> str:
 
 def sektoral_audit_position_label(position: str) -> str:
     """Translated capacity recorded in the audit log."""
-    from ckanext.sektoral.workflow.stages import PRODUCER, Position
+    from ckanext.sektoral.core.stages import PRODUCER, Position
 
     if position == PRODUCER:
         return tk._("Data producer (OPD)")

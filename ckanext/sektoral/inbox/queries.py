@@ -12,8 +12,8 @@ from ckan import model
 
 from ckanext.sektoral import config
 from ckanext.sektoral.model import Cycle, Item, Transition
-from ckanext.sektoral.workflow import schedule as schedule_mod
-from ckanext.sektoral.workflow.stages import SUBMITTABLE, Stage
+from ckanext.sektoral.core import schedule as schedule_mod
+from ckanext.sektoral.core.stages import SUBMITTABLE, Stage
 
 #: Stages in which the OPD has to act (submit).
 ACTIONABLE: frozenset[str] = frozenset(s.value for s in SUBMITTABLE)

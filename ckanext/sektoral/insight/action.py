@@ -100,7 +100,7 @@ def sektoral_chart_data(context: Context, data_dict: DataDict) -> dict[str, Any]
     For a ``data-sektoral`` dataset (the public sees published ones only):
     the newest data file with a Table Schema that passed validation is
     read *with* its schema (Indonesian number formats; the BPS symbols
-    as ``workflow/symbols.py`` defines them: ``-`` nihil, 0; ``...``,
+    as ``core/symbols.py`` defines them: ``-`` nihil, 0; ``...``,
     ``NA``, ``x`` left out, totals without them marked incomplete). A
     withdrawn dataset has no series: ``available`` false, ``withdrawn``
     true and its ``notice`` (``/dataset/<id>/chart-data.json`` answers 410).

@@ -66,7 +66,7 @@ Labeller = Callable[[str, str], str]
 
 
 def _label(list_name: str, value: str) -> str:
-    from ckanext.sektoral import codes
+    from ckanext.sektoral.core import codes
 
     try:
         return codes.load(list_name).label(value, "id")
@@ -226,7 +226,7 @@ def dataset_jsonld(pkg: dict[str, Any], *, dataset_url: str,
                               "encodingFormat": mimetype,
                               "dcat:mediaType": mimetype})
     if withdrawal is not None:
-        from ckanext.sektoral.workflow.completeness import is_data_resource
+        from ckanext.sektoral.core.completeness import is_data_resource
 
         text = withdrawal.get("text") or withdrawal.get("note") or ""
         doc["adms:status"] = {"@id": ADMS_WITHDRAWN}

@@ -31,9 +31,9 @@ import re
 import zipfile
 from typing import Any, Iterator, Optional
 
-from ckanext.sektoral.analysis import reader
+from ckanext.sektoral.core import reader
 from ckanext.sektoral.documents.excel import neutralise
-from ckanext.sektoral.workflow import symbols as bps
+from ckanext.sektoral.core import symbols as bps
 
 XLSX_MIMETYPE = ("application/vnd.openxmlformats-officedocument."
                  "spreadsheetml.sheet")

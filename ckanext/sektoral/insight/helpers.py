@@ -12,9 +12,11 @@ from markupsafe import Markup
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.sektoral import formatting, lang
-from ckanext.sektoral.insight import charts
-from ckanext.sektoral.workflow import symbols as bps
+from ckanext.sektoral import lang
+
+from ckanext.sektoral.core import formatting
+from ckanext.sektoral.core import charts
+from ckanext.sektoral.core import symbols as bps
 
 log = logging.getLogger(__name__)
 

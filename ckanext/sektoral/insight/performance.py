@@ -41,7 +41,7 @@ from ckan import model
 from ckanext.sektoral import config
 from ckanext.sektoral.logic import service
 from ckanext.sektoral.model import Cycle, Item, Transition
-from ckanext.sektoral.workflow.schedule import is_late
+from ckanext.sektoral.core.schedule import is_late
 from ckanext.sektoral import clock
 
 #: Transitions the figures are computed from.

@@ -3,12 +3,12 @@
 ``validated_resource(pkg)`` picks the data file to show (a data resource
 with a Table Schema that ckanext-validation reported ``success`` for);
 ``read_table(path, schema)`` reads it *with* its schema through
-:mod:`ckanext.sektoral.analysis.reader` (so ``1.234,5``
+:mod:`ckanext.sektoral.core.reader` (so ``1.234,5``
 is 1234.5 under ``decimalChar ","``) and returns the chart series and a
 preview; the result is
 cached per file (path, size, modification time, schema).
 
-Series (the BPS symbols count as ``workflow/symbols.py`` says: ``-`` is
+Series (the BPS symbols count as ``core/symbols.py`` says: ``-`` is
 nihil, 0; ``...``, ``NA``, ``x`` and empty cells are left out):
 
 * ``by_year``: the measure per year, over all regions: the **sum** for an
@@ -36,9 +36,9 @@ from collections import OrderedDict
 from decimal import Decimal
 from typing import Any, Optional
 
-from ckanext.sektoral import tables
-from ckanext.sektoral.analysis import reader, series, stats
-from ckanext.sektoral.workflow import symbols as bps
+from ckanext.sektoral.core import tables
+from ckanext.sektoral.core import reader, series, stats
+from ckanext.sektoral.core import symbols as bps
 
 #: The additivity rule lives with the series (``analysis/series.py``).
 NON_ADDITIVE_WORDS = series.NON_ADDITIVE_WORDS
@@ -55,7 +55,7 @@ resource_schema = tables.resource_schema
 
 def validated_resource(pkg: dict[str, Any]) -> Optional[dict[str, Any]]:
     """The newest data resource with a schema that passed validation."""
-    from ckanext.sektoral.workflow.completeness import is_data_resource
+    from ckanext.sektoral.core.completeness import is_data_resource
 
     found = [r for r in pkg.get("resources") or []
              if is_data_resource(r) and resource_schema(r) is not None
@@ -192,7 +192,7 @@ def _cell(value: Any) -> Any:
 def _region_order(found: set[str]) -> list[tuple[str, str]]:
     """(code, name) of the regions found, in code-list order; BPS or
     Kemendagri codes; unknown codes last, named by themselves."""
-    from ckanext.sektoral import codes
+    from ckanext.sektoral.core import codes
 
     names: dict[str, tuple[int, str]] = {}
     try:

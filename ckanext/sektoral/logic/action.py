@@ -18,9 +18,9 @@ from ckanext.scheming.helpers import scheming_get_dataset_schema
 from ckanext.sektoral.logic import guards, permissions, schema, service
 from ckanext.sektoral.logic.context import site_context
 from ckanext.sektoral.model import Cycle, Item, Transition, UserPosition
-from ckanext.sektoral.workflow import completeness
-from ckanext.sektoral.workflow.schedule import is_late
-from ckanext.sektoral.workflow.stages import Stage
+from ckanext.sektoral.core import completeness
+from ckanext.sektoral.core.schedule import is_late
+from ckanext.sektoral.core.stages import Stage
 from ckanext.sektoral import clock
 from ckanext.sektoral import lang as sektoral_lang
 
@@ -397,7 +397,7 @@ def sektoral_datalist_import(context: Context, data_dict: DataDict) -> dict[str,
     """
     tk.check_access("sektoral_datalist_import", context, data_dict)
     from ckan import model
-    from ckanext.sektoral.workflow import datalist
+    from ckanext.sektoral.core import datalist
 
     cycle = service.get_cycle(data_dict["cycle"])
     if cycle.status != "open":
@@ -450,7 +450,7 @@ def sektoral_datalist_import(context: Context, data_dict: DataDict) -> dict[str,
 def _existing_duplicates(cycle: Cycle, items: Any) -> list[dict[str, Any]]:
     """Rows whose OPD already has an item of that title in the cycle."""
     from ckan import model
-    from ckanext.sektoral.workflow.datalist import normalize_key
+    from ckanext.sektoral.core.datalist import normalize_key
 
     rows = model.Session.query(model.Package.title, model.Group.name).join(
         Item, Item.package_id == model.Package.id).join(
@@ -467,7 +467,7 @@ def _existing_duplicates(cycle: Cycle, items: Any) -> list[dict[str, Any]]:
 
 
 def _staff_position(user: Any) -> str:
-    from ckanext.sektoral.workflow.stages import Position
+    from ckanext.sektoral.core.stages import Position
 
     if user is not None and permissions.is_walidata(user.name, Position.STAF):
         return Position.STAF.value

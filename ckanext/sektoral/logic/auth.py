@@ -7,7 +7,7 @@ import ckan.plugins.toolkit as tk
 from ckan.types import AuthResult, Context, DataDict
 
 from ckanext.sektoral.logic import authz, permissions, service
-from ckanext.sektoral.workflow.stages import (
+from ckanext.sektoral.core.stages import (
     AFTER_PUBLICATION, OPD_EDITABLE, TRANSITION_ORDER, Position, Stage,
 )
 
@@ -126,7 +126,7 @@ def sektoral_bulk_transition(context: Context, data_dict: DataDict) -> AuthResul
     action then checks the single-item auth of the step for every dataset
     (one refusal refuses the batch)."""
     from ckanext.sektoral import config as sk_config
-    from ckanext.sektoral.workflow import stages
+    from ckanext.sektoral.core import stages
 
     user = context.get("user")
     chain = sk_config.approval_chain()

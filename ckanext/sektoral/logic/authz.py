@@ -7,7 +7,7 @@ import ckan.plugins.toolkit as tk
 from ckan.types import AuthResult, Context, DataDict
 
 from ckanext.sektoral.logic import permissions
-from ckanext.sektoral.workflow.stages import Position
+from ckanext.sektoral.core.stages import Position
 
 
 def result(allowed: bool, message: str) -> AuthResult:

@@ -30,7 +30,7 @@ from ckan import model
 from ckan.types import Context, DataDict
 
 from ckanext.sektoral.logic import guards
-from ckanext.sektoral.workflow import stages
+from ckanext.sektoral.core import stages
 
 #: A path into the action's input (``"id"`` or ``("match", "id")``) and
 #: the kind of object it names.

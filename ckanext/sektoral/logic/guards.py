@@ -35,7 +35,7 @@ from ckan.types import Context, DataDict
 
 from ckanext.sektoral.logic import permissions
 from ckanext.sektoral.model import Item
-from ckanext.sektoral.workflow.stages import Position, Stage
+from ckanext.sektoral.core.stages import Position, Stage
 
 #: SQLSTATE raised by the ``sektoral_package_visibility_guard`` trigger.
 VISIBILITY_SQLSTATE = "SKT01"

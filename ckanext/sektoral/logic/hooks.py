@@ -71,7 +71,7 @@ def before_resource_create(context: Any, resource: dict[str, Any]) -> None:
         return
     import json
 
-    from ckanext.sektoral import tables
+    from ckanext.sektoral.core import tables
     try:
         resource["schema"] = json.dumps(tables.load(item.template))
     except (KeyError, FileNotFoundError, ValueError):

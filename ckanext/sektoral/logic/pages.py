@@ -23,8 +23,8 @@ from ckan import model
 from ckanext.sektoral import config
 from ckanext.sektoral.logic import permissions, service
 from ckanext.sektoral.model import Cycle, Item, Transition
-from ckanext.sektoral.workflow import completeness, stages
-from ckanext.sektoral.workflow.stages import Stage
+from ckanext.sektoral.core import completeness, stages
+from ckanext.sektoral.core.stages import Stage
 from ckanext.sektoral import clock
 
 #: Transitions offered on the Walidata pages, in the order shown.

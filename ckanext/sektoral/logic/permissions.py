@@ -12,7 +12,7 @@ from typing import Optional
 from ckan import authz, model
 
 from ckanext.sektoral.model import UserPosition
-from ckanext.sektoral.workflow.stages import (
+from ckanext.sektoral.core.stages import (
     WALIDATA_POSITIONS, Actor, Position, parse_positions,
 )
 

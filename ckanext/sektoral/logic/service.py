@@ -1,7 +1,7 @@
 """Workflow service: the CKAN-side of the SOP state machine.
 
 Reads and writes the extension's tables, applies
-:mod:`ckanext.sektoral.workflow.stages` rules and records every transition
+:mod:`ckanext.sektoral.core.stages` rules and records every transition
 in the append-only log. Actions call these functions after their auth
 check; nothing here reads the request.
 """
@@ -23,9 +23,9 @@ from ckanext.sektoral import config, signals
 from ckanext.sektoral.logic import permissions
 from ckanext.sektoral.logic.context import site_context
 from ckanext.sektoral.model import Cycle, Item, Transition
-from ckanext.sektoral.workflow import schedule as schedule_mod
-from ckanext.sektoral.workflow import stages
-from ckanext.sektoral.workflow.stages import PRODUCER, Stage
+from ckanext.sektoral.core import schedule as schedule_mod
+from ckanext.sektoral.core import stages
+from ckanext.sektoral.core.stages import PRODUCER, Stage
 from ckanext.sektoral import clock
 
 log = logging.getLogger(__name__)
@@ -254,7 +254,7 @@ def move(user: model.User, name: str, package_id: str, note: str = "",
     """Move one item by transition ``name`` and log it: the one
     conflict-checked stage change (flushed, never committed here).
 
-    The rules of :mod:`~ckanext.sektoral.workflow.stages` refuse with
+    The rules of :mod:`~ckanext.sektoral.core.stages` refuse with
     NotAuthorized (the user may not) or ValidationError (``stage``: not
     from this stage, note missing). The item row is updated only if its
     version is the one read here, or ``version`` (the one the caller

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Optional
 
 from ckanext.sektoral import config
-from ckanext.sektoral.workflow import stages
-from ckanext.sektoral.workflow.stages import Position, Stage
+from ckanext.sektoral.core import stages
+from ckanext.sektoral.core.stages import Position, Stage
 
 #: Recipients marker: the producing OPD's contacts.
 OPD = "opd"

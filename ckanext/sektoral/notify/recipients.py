@@ -13,7 +13,7 @@ from ckan import model
 
 from ckanext.sektoral.model import UserPosition
 from ckanext.sektoral.notify.policy import OPD, audience
-from ckanext.sektoral.workflow import stages
+from ckanext.sektoral.core import stages
 
 #: Organization extra (schemas/opd.yaml) holding the data contact e-mail.
 CONTACT_EMAIL = "kontak_email"

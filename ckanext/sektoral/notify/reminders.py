@@ -21,7 +21,7 @@ from ckanext.sektoral.notify.render import (
     _common_vars, _format_date, _position_label, _render, _request_context,
     _stage_label, _subject,
 )
-from ckanext.sektoral.workflow.stages import Stage
+from ckanext.sektoral.core.stages import Stage
 
 #: One logger for the whole package.
 log = logging.getLogger(__package__)

@@ -12,11 +12,13 @@ import flask
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from ckanext.sektoral import formatting, lang
+from ckanext.sektoral import lang
+
+from ckanext.sektoral.core import formatting
 from ckanext.sektoral.logic import service
 from ckanext.sektoral.model import Transition
 from ckanext.sektoral.notify.recipients import Recipient
-from ckanext.sektoral.workflow.stages import Position, Stage
+from ckanext.sektoral.core.stages import Position, Stage
 
 TEMPLATES = "emails/sektoral/"
 

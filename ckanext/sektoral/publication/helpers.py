@@ -92,7 +92,7 @@ def sektoral_publication_actions(pkg: Any) -> list[dict[str, str]]:
 
     if not isinstance(pkg, dict) or not pkg.get("id"):
         return []
-    from ckanext.sektoral.workflow import stages
+    from ckanext.sektoral.core import stages
 
     stage = (pkg.get("sektoral") or {}).get("stage")
     out = []

@@ -43,8 +43,8 @@ from ckanext.sektoral.model import Cycle, Item, Transition, UserPosition
 from ckanext.sektoral.model.publication import (
     REVISION, WITHDRAWAL, Notice, Publication,
 )
-from ckanext.sektoral.workflow import stages
-from ckanext.sektoral.workflow.stages import Stage
+from ckanext.sektoral.core import stages
+from ckanext.sektoral.core.stages import Stage
 from ckanext.sektoral import clock
 
 log = logging.getLogger(__name__)

@@ -16,7 +16,7 @@ from flask import Blueprint
 import ckan.plugins.toolkit as tk
 from ckan.common import current_user, request
 
-from ckanext.sektoral.workflow import stages
+from ckanext.sektoral.core import stages
 
 blueprint = Blueprint("sektoral_opd", __name__)
 

@@ -31,7 +31,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.sektoral.insight import dcat, exports, tabledata
 from ckanext.sektoral.insight.helpers import DOWNLOADS, jsonld_document
-from ckanext.sektoral.workflow import symbols as bps
+from ckanext.sektoral.core import symbols as bps
 from ckanext.sektoral import lang as sektoral_lang
 
 blueprint = Blueprint("sektoral_public", __name__)
@@ -151,7 +151,7 @@ def refuse_withdrawn_resource_download() -> Any:
     resource = model.Resource.get(resource_id or "")
     if resource is None or resource.state != "active":
         return None
-    from ckanext.sektoral.workflow.completeness import is_data_resource
+    from ckanext.sektoral.core.completeness import is_data_resource
 
     data = {"format": resource.format, "url": resource.url,
             "url_type": resource.url_type, "name": resource.name,
@@ -167,7 +167,7 @@ def refuse_withdrawn_resource_download() -> Any:
 
 def _metadata_rows(pkg: dict[str, Any]) -> list[tuple[str, str]]:
     """Label/value rows of the XLSX ``Metadata`` sheet (UI language)."""
-    from ckanext.sektoral import codes
+    from ckanext.sektoral.core import codes
 
     lang = sektoral_lang.current()
 

@@ -15,7 +15,7 @@ positions, the dates: :func:`approval_sheet`) and the signatory block from
 ``ckanext.sektoral.documents.*``. A draft says "DRAF" on every page (PDF
 page header and a fixed mark, DOCX page header, HTML banner).
 
-BPS symbols follow ``workflow/symbols.py``: ``-`` nihil (shown as ``-``,
+BPS symbols follow ``core/symbols.py``: ``-`` nihil (shown as ``-``,
 0 in totals and charts), the others shown as written and left out of
 totals, a total without them marked incomplete.
 

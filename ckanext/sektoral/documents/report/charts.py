@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from typing import Any, Optional
 
-from ckanext.sektoral.analysis.series import year_series
+from ckanext.sektoral.core.series import year_series
 from ckanext.sektoral.documents.report import formats
 
 

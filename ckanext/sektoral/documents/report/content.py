@@ -4,7 +4,7 @@ PDF) and :mod:`.word` writes (DOCX): :func:`build`.
 The draft holds every accepted dataset; the final report (``published``)
 only the datasets published with the cycle, the others named by title in
 the annex of data not yet available, never with their values, tables or
-charts. BPS symbols follow ``workflow/symbols.py``: ``-`` nihil (shown as
+charts. BPS symbols follow ``core/symbols.py``: ``-`` nihil (shown as
 ``-``, 0 in totals and charts), the others shown as written and left out
 of totals, a total without them marked incomplete.
 """
@@ -20,15 +20,15 @@ from typing import Any, Optional
 from ckan import model
 
 from ckanext.sektoral import clock
-from ckanext.sektoral.analysis import series
+from ckanext.sektoral.core import series
 from ckanext.sektoral.documents import compile as compile_mod
 from ckanext.sektoral.documents import store
 from ckanext.sektoral.documents.report import charts, formats, narratives
 from ckanext.sektoral.insight import tabledata
 from ckanext.sektoral.model import Cycle, Transition
 from ckanext.sektoral.model.documents import Analysis
-from ckanext.sektoral.workflow import symbols as bps
-from ckanext.sektoral.workflow.stages import Stage
+from ckanext.sektoral.core import symbols as bps
+from ckanext.sektoral.core.stages import Stage
 
 #: Largest table shown per data file (rows); the full data is in the
 #: compilation.
@@ -47,7 +47,7 @@ def _id_translator() -> Any:
 
 def stage_label(value: str, tr: Any) -> str:
     """The Indonesian label of a stored stage value (the portal's own,
-    ``workflow/stages.py``; the value itself if unknown)."""
+    ``core/stages.py``; the value itself if unknown)."""
     try:
         return tr(Stage(value).label)
     except ValueError:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ckanext.sektoral import formatting
+from ckanext.sektoral.core import formatting
 
 
 def num(value: Any) -> str:

@@ -3,8 +3,8 @@ import datetime as dt
 
 import pytest
 
-from ckanext.sektoral.workflow.calendar import WorkingCalendar
-from ckanext.sektoral.workflow.schedule import cycle_schedule, is_late
+from ckanext.sektoral.core.calendar import WorkingCalendar
+from ckanext.sektoral.core.schedule import cycle_schedule, is_late
 
 D = dt.date
 CAL = WorkingCalendar()

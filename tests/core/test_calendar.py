@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-from ckanext.sektoral.workflow.calendar import WorkingCalendar
+from ckanext.sektoral.core.calendar import WorkingCalendar
 
 D = dt.date
 

@@ -356,7 +356,7 @@ def parse_positions(values: Iterable[str]) -> frozenset[Position]:
 # Every set of stages, order of stages, list of transitions and step name
 # used elsewhere is named here; other modules and the templates (through
 # the ``sektoral_vocabulary`` helper) use these names, never literals
-# (``tests/workflow/test_vocabulary.py`` greps the package for copies).
+# (``tests/core/test_vocabulary.py`` greps the package for copies).
 
 #: The stages of the six steps in SOP order (every stage but withdrawn,
 #: which lies outside the steps): listings, counts, the demo cycle.
@@ -489,3 +489,11 @@ def next_actor(stage: Stage, chain: ApprovalChain = ApprovalChain()
         if name in table and stage in table[name].sources:
             return required_actor(table[name], stage, chain)
     return None
+
+
+#: Transitions that change what the public sees of a dataset (into a
+#: public stage, or out of one): after them the national portal's copy is
+#: pushed again.
+PUBLIC_RECORD_TRANSITIONS: tuple[str, ...] = tuple(
+    name for name, t in {**transitions(), **after_publication()}.items()
+    if t.target in PUBLIC_STAGES or t.sources & PUBLIC_STAGES)

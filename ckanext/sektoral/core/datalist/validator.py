@@ -6,8 +6,8 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Optional
 
-from ckanext.sektoral.workflow.cells import is_formula_like
-from ckanext.sektoral import tables
+from ckanext.sektoral.core.cells import is_formula_like
+from ckanext.sektoral.core import tables
 
 from ..stages import N_
 from .base import (

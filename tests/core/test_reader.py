@@ -1,4 +1,4 @@
-"""Tests of ``ckanext.sektoral.analysis.reader``, the one reader of a data
+"""Tests of ``ckanext.sektoral.core.reader``, the one reader of a data
 file with its Table Schema (plain pytest, no CKAN)."""
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from ckanext.sektoral import tables
-from ckanext.sektoral.analysis import reader, stats
+from ckanext.sektoral.core import tables
+from ckanext.sektoral.core import reader, stats
 from ckanext.sektoral.insight import exports, tabledata
 
 SCHEMA_ID = tables.load("kabupaten_kota_tahunan_angka_id")

@@ -1,5 +1,5 @@
 """One vocabulary: every stage set, stage order, transition list and step
-name comes from ``workflow/stages.py`` (no CKAN app needed).
+name comes from ``core/stages.py`` (no CKAN app needed).
 
 The grep tests keep it so: a stored stage value written as a literal, or
 a list of transition names, anywhere else in the package (Python and
@@ -12,18 +12,18 @@ from pathlib import Path
 
 import pytest
 
-from ckanext.sektoral.workflow import stages as s
-from ckanext.sektoral.workflow.stages import ApprovalChain, Position, Stage
+from ckanext.sektoral.core import stages as s
+from ckanext.sektoral.core.stages import ApprovalChain, Position, Stage
 
 PACKAGE = Path(s.__file__).resolve().parent.parent
 
 #: Where a stage value may be written: its definition, and the migrations
 #: (a migration freezes the values of its day).
-ALLOWED = {Path("workflow/stages.py")}
+ALLOWED = {Path("core/stages.py")}
 ALLOWED_DIRS = {Path("migration")}
 #: Modules another part of issue 13 splits (demo data into files under a
 #: demo folder; the CLI into a package): they move to the names of
-#: ``workflow/stages.py`` there (``SOP_ORDER``, ``path_to``, ``STEP_NAMES``,
+#: ``core/stages.py`` there (``SOP_ORDER``, ``path_to``, ``STEP_NAMES``,
 #: ``required_actor``, ``transitions(chain)[name].target``). Empty this
 #: set when that lands.
 PENDING: set[Path] = set()
@@ -80,7 +80,7 @@ def test_the_grep_sees_the_package():
 
 
 def test_no_stage_literal_outside_stages():
-    """Use ``Stage.X`` or a named set of ``workflow/stages.py`` (templates:
+    """Use ``Stage.X`` or a named set of ``core/stages.py`` (templates:
     ``h.sektoral_vocabulary()``)."""
     assert _hits(STAGE_LITERAL) == []
 

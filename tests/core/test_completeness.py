@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ckanext.sektoral.workflow import completeness as c
+from ckanext.sektoral.core import completeness as c
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
 

@@ -3,8 +3,8 @@ import itertools
 
 import pytest
 
-from ckanext.sektoral.workflow import stages as s
-from ckanext.sektoral.workflow.stages import (
+from ckanext.sektoral.core import stages as s
+from ckanext.sektoral.core.stages import (
     Actor, ApprovalChain, Position, Stage, TransitionError, plan,
 )
 

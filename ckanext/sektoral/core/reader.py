@@ -30,7 +30,7 @@ What it does, once for everyone:
   columns are reported by :attr:`Table.missing` / :attr:`Table.extra`);
 * **BPS symbols**: only the ones the schema declares in
   ``missingValues`` (stripped) have a meaning; they mean what
-  ``workflow/symbols.py`` says (``-``/``–`` nihil, the others no figure).
+  ``core/symbols.py`` says (``-``/``–`` nihil, the others no figure).
   A declared missing value that is no BPS symbol (e.g. ``n.a.``) is
   a missing value without BPS meaning: :meth:`Row.missing_text` gives it
   as written, :meth:`Row.symbol` gives None.
@@ -42,8 +42,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterator, Optional, Union
 
-from ckanext.sektoral.workflow import symbols as bps
-from ckanext.sektoral.workflow.stages import N_
+from ckanext.sektoral.core import symbols as bps
+from ckanext.sektoral.core.stages import N_
 
 Source = Union[str, Path, bytes]
 
@@ -206,7 +206,7 @@ class Row:
         return sym if sym in self._table.declared else None
 
     def number(self, name: str) -> Optional[Decimal]:
-        """The number the cell counts as (``workflow/symbols.py``): its
+        """The number the cell counts as (``core/symbols.py``): its
         value, 0 for a declared nihil symbol, None otherwise."""
         return bps.value(self.values.get(name), self.symbol(name))
 

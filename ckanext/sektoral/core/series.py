@@ -3,7 +3,7 @@
 Plain Python, no CKAN import. The public dataset page (its charts and
 tables: ``insight/tabledata.py``) and the report (its chart series and its
 region x year tables: ``documents/report.py``) build their figures here,
-under the BPS rules of ``workflow/symbols.py`` (``-`` is nihil, 0; ``...``,
+under the BPS rules of ``core/symbols.py`` (``-`` is nihil, 0; ``...``,
 ``NA``, ``x`` and empty cells are left out and make a total incomplete):
 
 * :func:`is_additive`: whether a measure adds up over regions (a count:
@@ -22,8 +22,8 @@ from collections import OrderedDict
 from decimal import Decimal
 from typing import Any, Callable, Iterable, Optional
 
-from ckanext.sektoral.analysis.reader import json_number, json_value
-from ckanext.sektoral.workflow import symbols as bps
+from ckanext.sektoral.core.reader import json_number, json_value
+from ckanext.sektoral.core import symbols as bps
 
 #: Words of a unit, measure or title that make a measure non-additive.
 NON_ADDITIVE_WORDS = ("persen", "%", "indeks", "index", "rasio", "ratio",

@@ -27,7 +27,7 @@ import logging
 from collections.abc import Iterator, Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Optional, Union
+from typing import Callable, Optional, Union
 
 log = logging.getLogger(__name__)
 
@@ -126,13 +126,25 @@ def shipped_dir() -> Path:
     return Path(str(resources.files("ckanext.sektoral.schemas") / "codes"))
 
 
+#: Where the portal's configured override directory comes from: set by the
+#: plugin (:func:`use_configuration`) to read ``ckanext.sektoral.codes_path``;
+#: without it (plain unit tests, scripts) only the shipped files are used.
+_configured: Optional[Callable[[], str]] = None
+
+
+def use_configuration(reader: Optional[Callable[[], str]]) -> None:
+    """Read the override directory through ``reader`` from now on (the
+    adapter's configuration getter), or stop with None."""
+    global _configured
+    _configured = reader
+    clear_cache()
+
+
 def configured_dir() -> Optional[Path]:
     """Override directory from ``ckanext.sektoral.codes_path`` (or None)."""
-    try:
-        from ckanext.sektoral import config
-        path = config.codes_path()
-    except Exception:  # no CKAN configuration loaded (plain unit tests)
+    if _configured is None:
         return None
+    path = _configured()
     return Path(path) if path else None
 
 

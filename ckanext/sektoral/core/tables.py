@@ -4,7 +4,7 @@ The JSON files in ``schemas/tables/`` are the output of ``generate_all()``
 on the shipped code lists (a test keeps them equal). A deployment for
 another province regenerates them from its own code lists with::
 
-    python -m ckanext.sektoral.tables --codes-path /etc/ckan/sektoral/codes \\
+    python -m ckanext.sektoral.core.tables --codes-path /etc/ckan/sektoral/codes \\
         --out /etc/ckan/sektoral/tables
 
 Shapes (long, "tidy" tables as on Indonesian regional portals):
@@ -17,7 +17,7 @@ Each comes in two number formats: ``<shape>`` (``1234.56``) and
 ``<shape>_angka_id`` (Indonesian ``1.234,56``: ``decimalChar ","``,
 ``groupChar "."``). BPS table symbols are declared as ``missingValues``;
 what each means (``-`` nihil = 0, the others no figure) is
-``workflow/symbols.py``. Each declares its ``primaryKey`` (region and
+``core/symbols.py``. Each declares its ``primaryKey`` (region and
 year), so a duplicate row fails validation.
 
 Region codes are BPS codes (as on Indonesian open-data portals), typed
@@ -32,10 +32,10 @@ import json
 from pathlib import Path
 from typing import Any, Optional, Union
 
-from ckanext.sektoral import codes
-from ckanext.sektoral.workflow import symbols
+from ckanext.sektoral.core import codes
+from ckanext.sektoral.core import symbols
 
-#: BPS table symbols and the empty cell (meanings: ``workflow/symbols.py``:
+#: BPS table symbols and the empty cell (meanings: ``core/symbols.py``:
 #: ``-``/``–`` nihil, ``...``/``…``/``NA`` not available, ``x`` confidential).
 BPS_MISSING_VALUES: list[str] = list(symbols.MISSING_VALUES)
 

@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from ckanext.sektoral import tables
+from ckanext.sektoral.core import tables
 from ckanext.sektoral.documents import excel
-from ckanext.sektoral.workflow import symbols
+from ckanext.sektoral.core import symbols
 
 
 @pytest.mark.parametrize("cell,kind,shown", [

@@ -8,7 +8,7 @@ import io
 from collections.abc import Sequence
 from typing import Any, Optional
 
-from ckanext.sektoral import tables
+from ckanext.sektoral.core import tables
 
 from .base import (
     COLUMNS, COLUMNS_BY_KEY, CodesDir, DEFAULT_MAX_ROWS,

@@ -1,6 +1,6 @@
 """Data list import parser: plain Python, no CKAN app or database needed.
 
-Run with ``pytest -p no:ckan tests/workflow/test_datalist.py``.
+Run with ``pytest -p no:ckan tests/core/test_datalist.py``.
 """
 from __future__ import annotations
 
@@ -15,11 +15,11 @@ import openpyxl
 import pytest
 from babel.messages.pofile import read_po
 
-from ckanext.sektoral import codes, tables
-from ckanext.sektoral.workflow import datalist as dl
+from ckanext.sektoral.core import codes, tables
+from ckanext.sektoral.core import datalist as dl
 
 CODES_DIR = codes.shipped_dir()
-PO_FILE = (Path(codes.__file__).resolve().parent
+PO_FILE = (Path(codes.__file__).resolve().parents[1]
            / "i18n" / "id" / "LC_MESSAGES" / "ckanext-sektoral.po")
 
 HEADER = ["OPD", "Judul", "Satuan", "Level Penyajian", "Frekuensi",

@@ -2,9 +2,9 @@
 
 Plain Python, no CKAN import. ``analyse(path, schema)`` reads a CSV or
 XLSX file *with* its Frictionless Table Schema through the one reader,
-:mod:`ckanext.sektoral.analysis.reader` (so ``1.234,56`` is
+:mod:`ckanext.sektoral.core.reader` (so ``1.234,56`` is
 1234.56 under a ``decimalChar ","``/``groupChar "."`` field and the BPS
-table symbols of ``missingValues`` mean what ``workflow/symbols.py`` says)
+table symbols of ``missingValues`` mean what ``core/symbols.py`` says)
 and returns a JSON-ready dict::
 
     {
@@ -32,7 +32,7 @@ and returns a JSON-ready dict::
 ``missing`` of a field counts empty cells; ``symbols`` counts the
 non-empty BPS symbols (``...``, ``-``, ``–``, ``NA``, ``x``) as written in
 the raw cells (Frictionless turns them into None). The symbols mean what
-``workflow/symbols.py`` says: ``-`` and ``–`` are nihil and count as 0 in
+``core/symbols.py`` says: ``-`` and ``–`` are nihil and count as 0 in
 counts, sums, means and minima; ``...``, ``NA``, ``x`` and empty cells are
 left out. In a group (``by_region``, ``by_year``) ``missing`` counts the
 cells left out: a group with ``missing`` > 0 is incomplete (its ``sum``
@@ -60,11 +60,11 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any, Optional
 
-from ckanext.sektoral.analysis import reader
-from ckanext.sektoral.analysis.reader import json_number as _json_number
-from ckanext.sektoral.analysis.reader import json_value as _json_value
-from ckanext.sektoral.workflow import symbols as bps
-from ckanext.sektoral.workflow.stages import N_
+from ckanext.sektoral.core import reader
+from ckanext.sektoral.core.reader import json_number as _json_number
+from ckanext.sektoral.core.reader import json_value as _json_value
+from ckanext.sektoral.core import symbols as bps
+from ckanext.sektoral.core.stages import N_
 
 Result = dict[str, Any]
 
@@ -122,7 +122,7 @@ def _error(message: str, detail: Any = None, **extra: Any) -> Result:
 def _region_codes() -> set[str]:
     """Codes (BPS and Kemendagri) of the sub-province regions."""
     try:
-        from ckanext.sektoral import codes
+        from ckanext.sektoral.core import codes
         wilayah = codes.load("wilayah")
     except Exception:  # no code list: name-based detection only
         return set()

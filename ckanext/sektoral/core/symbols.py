@@ -24,7 +24,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable, Optional
 
-from ckanext.sektoral.workflow.stages import N_
+from ckanext.sektoral.core.stages import N_
 
 NIHIL = "nihil"
 NOT_AVAILABLE = "not_available"

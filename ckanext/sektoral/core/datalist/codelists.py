@@ -1,5 +1,5 @@
 """Resolving the coded columns (level, frequency, affair) against the
-code lists of ``ckanext.sektoral.codes``: a code, its label or both."""
+code lists of ``ckanext.sektoral.core.codes``: a code, its label or both."""
 from __future__ import annotations
 
 import difflib
@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping
 from typing import Optional
 
-from ckanext.sektoral import codes
+from ckanext.sektoral.core import codes
 
 from .base import CODE_ALIASES, COLUMNS, CodesDir, MAX_OPTIONS, normalize_key
 

@@ -1,4 +1,4 @@
-"""The one series/pivot builder (``ckanext.sektoral.analysis.series``):
+"""The one series/pivot builder (``ckanext.sektoral.core.series``):
 the public page's series and the report's chart series and tables."""
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from ckanext.sektoral import formatting, tables
-from ckanext.sektoral.analysis import series, stats
+from ckanext.sektoral.core import formatting, tables
+from ckanext.sektoral.core import series, stats
 from ckanext.sektoral.insight import exports, tabledata
 
 HEADER = ("kode_provinsi,nama_provinsi,kode_kabupaten_kota,"
@@ -98,19 +98,17 @@ def test_pivot_of_canonical_rows(csv_file):
                         max_cols=1) == {}
 
 
-def test_the_report_copies_give_what_the_series_module_gives(csv_file):
-    """``documents/report.py`` (being split in another change) still has
-    its own ``_pivot`` and ``year_series``; until they are replaced by
-    :func:`series.pivot` and :func:`series.year_series` they must give
-    the same."""
+def test_the_report_tables_and_charts_come_from_the_series_module(csv_file):
+    """The report's region x year tables and chart series are the series
+    module's (no copy of their own)."""
     from ckanext.sektoral.documents import report, store
+    from ckanext.sektoral.documents.report import charts, content
 
     analysis = stats.analyse(csv_file, SCHEMA)
     _names, rows = exports.read_canonical(csv_file, SCHEMA)
-    assert report._pivot(csv_file, SCHEMA, None, analysis) == series.pivot(
+    assert content._pivot(csv_file, SCHEMA, None, analysis) == series.pivot(
         rows, SCHEMA, analysis, region_label=store.region_label,
         number=formatting.number, max_rows=report.MAX_TABLE_ROWS,
         max_cols=report.MAX_TABLE_COLS)
-    for additive in (True, False):
-        assert report.year_series(analysis, additive) == \
-            series.year_series(analysis, additive)
+    assert charts.year_series is series.year_series
+    assert report.year_series is series.year_series

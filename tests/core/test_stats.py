@@ -1,4 +1,4 @@
-"""Tests of ``ckanext.sektoral.analysis.stats`` (plain pytest, no CKAN).
+"""Tests of ``ckanext.sektoral.core.stats`` (plain pytest, no CKAN).
 
 Fixtures are small files written to ``tmp_path`` in the shape of the
 shipped Table Schema templates (``tables.load``).
@@ -14,9 +14,9 @@ from typing import Any, Optional
 import openpyxl
 import pytest
 
-from ckanext.sektoral import tables
-from ckanext.sektoral.analysis import stats
-from ckanext.sektoral.analysis.stats import analyse
+from ckanext.sektoral.core import tables
+from ckanext.sektoral.core import stats
+from ckanext.sektoral.core.stats import analyse
 
 PROV = ["82", "Provinsi Maluku Utara"]
 HALBAR = ["8201", "Kabupaten Halmahera Barat"]

@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Optional, Union
 from xml.sax.saxutils import escape
 
-from ckanext.sektoral import formatting
+from ckanext.sektoral.core import formatting
 
 Number = Union[int, float, Decimal]
 
@@ -34,7 +34,7 @@ TEXT_COLOUR = "#222222"
 FONT = "font-family=\"sans-serif\""
 
 
-#: Numbers for people: the one formatter (``ckanext/sektoral/formatting.py``).
+#: Numbers for people: the one formatter (``ckanext/sektoral/core/formatting.py``).
 format_number = formatting.number
 
 

@@ -1,1 +1,0 @@
-"""__init__ of ckanext-sektoral."""
