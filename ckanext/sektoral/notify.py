@@ -76,7 +76,9 @@ OPD = "opd"
 CONTACT_EMAIL = "kontak_email"
 CONTACT_NAME = "kontak_nama"
 
-_MEMBER_CAPACITIES = ("editor", "admin")
+# the one definition of "producer" (logic/permissions.py)
+from ckanext.sektoral.logic.permissions import (  # noqa: E402
+    PRODUCER_CAPACITIES as _MEMBER_CAPACITIES)
 
 #: Stages in which an item waits on its OPD (reminders go to the OPD).
 OPD_WAITING: frozenset[Stage] = frozenset({Stage.REQUESTED, Stage.RETURNED})

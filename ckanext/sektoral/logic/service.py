@@ -154,7 +154,8 @@ def check_transition(user: Optional[str], name: str,
     if item is None:
         raise tk.ValidationError({"id": [tk._(
             "This dataset is not an item of a cycle's data list")]})
-    return item, permissions.actor(user, item.owner_org)
+    # its OPD is read from the dataset, not from the copy on the item
+    return item, permissions.actor(user, pkg.owner_org)
 
 
 def may_transition(user: Optional[str], name: str, package_id: str) -> bool:
@@ -195,8 +196,7 @@ def refusal(user: Optional[str], name: str, package_id: str) -> str:
 
 
 def _is_some_producer(user: str, package_id: str) -> bool:
-    pkg = model.Package.get(package_id)
-    return bool(pkg and permissions.is_producer_of(user, pkg.owner_org))
+    return permissions.is_producer_of_dataset(user, package_id)
 
 
 def transition(context: dict[str, Any], name: str, package_id: str,

@@ -115,7 +115,8 @@ def _move(item: Item, name: str, user: model.User, note: str,
     """Conflict-checked stage change of one item plus its audit row
     (flushed, never committed here)."""
     chain = sk_config.approval_chain()
-    actor = permissions.actor(user.name, item.owner_org)
+    actor = permissions.actor(user.name,
+                              permissions.dataset_org(item.package_id))
     stage = Stage(item.stage)
     try:
         rule = stages.plan(stage, name, actor, note, chain, translate=tk._,
