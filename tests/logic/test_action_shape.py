@@ -146,3 +146,11 @@ def test_reads_are_side_effect_free_and_writes_are_not():
     for name, action in _own_actions().items():
         assert bool(getattr(action, "side_effect_free", False)) is (
             name in READS), name
+
+
+def test_help_show_serves_every_docstring(with_plugins_module):
+    from ckan.tests import helpers
+
+    for name, action in _own_actions().items():
+        served = helpers.call_action("help_show", name=name)
+        assert served and served == action.__doc__, name
