@@ -176,7 +176,9 @@ def sektoral_permission_producer(context: Context,
                                  data_dict: DataDict) -> AuthResult:
     """A producer of the OPD: editor or admin of the organization
     ``organization_id``, or of the organization that owns the dataset
-    ``id`` (read from the dataset, ``package.owner_org``)."""
+    ``id`` (read from the dataset, ``package.owner_org``). Asked with
+    neither, it answers "a producer of some OPD" beyond the
+    organizations' members (nobody, unless a plugin chains it)."""
     data_dict = data_dict or {}
     org_id = data_dict.get("organization_id")
     if not org_id and data_dict.get("id"):
@@ -234,6 +236,10 @@ def actor(user: Optional[str], org_id: Optional[str] = None) -> Actor:
 
 
 def is_some_producer(user: Optional[str]) -> bool:
-    """Editor or admin of at least one organization."""
-    return bool(producer_orgs(user))
+    """Editor or admin of at least one organization (or a producer by
+    another plugin's rule: the permission asked with no organization)."""
+    if not user:
+        return False
+    return bool(producer_orgs(user)) or allowed(
+        "sektoral_permission_producer", user, {})
 
