@@ -154,3 +154,32 @@ def test_help_show_serves_every_docstring(with_plugins_module):
     for name, action in _own_actions().items():
         served = helpers.call_action("help_show", name=name)
         assert served and served == action.__doc__, name
+
+
+def test_defer_commit_is_honoured(clean_db_module):
+    """With ``defer_commit`` the action leaves the commit to its caller: a
+    rollback undoes it (as CKAN core actions do)."""
+    from ckan.tests import factories, helpers
+
+    from ckanext.sektoral.model import Cycle, UserPosition
+
+    admin = factories.Sysadmin()
+    user = factories.User()
+    context = {"user": admin["name"], "defer_commit": True}
+    helpers.call_action("sektoral_cycle_create", dict(context),
+                        code="DEFER-1", title="Deferred",
+                        start_date="2026-01-05")
+    helpers.call_action("sektoral_position_assign", dict(context),
+                        user=user["name"], position="staf")
+    model.Session.rollback()
+    assert model.Session.query(Cycle).filter(
+        Cycle.code == "DEFER-1").first() is None
+    assert model.Session.query(UserPosition).filter(
+        UserPosition.user_id == user["id"]).first() is None
+    # without it, the action commits
+    helpers.call_action("sektoral_cycle_create", {"user": admin["name"]},
+                        code="DEFER-2", title="Committed",
+                        start_date="2026-01-05")
+    model.Session.rollback()
+    assert model.Session.query(Cycle).filter(
+        Cycle.code == "DEFER-2").first() is not None

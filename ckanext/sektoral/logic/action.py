@@ -1,7 +1,11 @@
 """Actions of ckanext-sektoral (registered by ``tk.blanket.actions``).
 
-Every action is prefixed ``sektoral_``, calls ``tk.check_access`` with its
-own name first, and carries a docstring that ``help_show`` serves.
+Every action is prefixed ``sektoral_``, takes its input through a navl
+schema (``@validate``, :mod:`ckanext.sektoral.logic.schema`), calls
+``tk.check_access`` with its own name first, carries a docstring that
+``help_show`` serves, reads the database through
+:mod:`ckanext.sektoral.model.queries` and commits unless
+``context["defer_commit"]`` (tests/logic/test_action_shape.py).
 """
 from __future__ import annotations
 
