@@ -257,3 +257,21 @@ def test_permissions_are_registered_auth_functions(world):
                                       permissions.dataset_org(world["planned"]))
     assert not permissions.is_producer_of_dataset(world["users"]["kasie"],
                                                   world["planned"])
+
+
+def test_decisions_read_the_opd_from_the_dataset(world, request_context):
+    """The item's copy of its OPD (``sektoral_item.owner_org``) may lag
+    behind the dataset; who produces it is read from the dataset."""
+    stale = factories.Organization()
+    item = model.Session.get(Item, world["planned"])
+    real = item.owner_org
+    model.Session.query(Item).filter(Item.package_id == world["planned"]).update(
+        {"owner_org": stale["id"]})
+    model.Session.commit()
+    try:
+        assert _may(world, "own_opd", "sektoral_submit")
+        assert not _may(world, "other_opd", "sektoral_submit")
+    finally:
+        model.Session.query(Item).filter(
+            Item.package_id == world["planned"]).update({"owner_org": real})
+        model.Session.commit()
