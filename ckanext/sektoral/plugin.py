@@ -57,7 +57,10 @@ def _actions() -> dict[str, Any]:
 
 
 def _auth_functions() -> dict[str, Any]:
-    return _collect(f"{area}.auth" for area in AREAS)
+    # the shared permissions (sektoral_permission_*) are auth functions
+    # too, so another plugin may chain one
+    return _collect(("ckanext.sektoral.logic.permissions",)
+                    + tuple(f"{area}.auth" for area in AREAS))
 
 
 def _helpers() -> dict[str, Any]:

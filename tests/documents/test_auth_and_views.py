@@ -173,3 +173,22 @@ def test_dataset_page_shows_analysis_to_walidata_only(app, world):
     opd = Browser(app, world["users"]["opd"]).get(url).get_data(
         as_text=True)
     assert 'id="sektoral-analysis-title"' not in opd
+
+
+def test_the_buttons_follow_the_actions_auth(app, world):
+    """The generate and analyse buttons ask the action's own auth
+    (``h.check_access``), which lets sysadmins through as the API does:
+    the template no longer keeps a stricter copy (staff position only)."""
+    from ckan.tests import factories
+
+    admin = Browser(app, factories.Sysadmin(password=PASSWORD))
+    page = admin.get("/sektoral/cycle/2026-S1/documents").get_data(
+        as_text=True)
+    assert "sektoral-letters" in page and "sektoral-report" in page
+    dataset = admin.get(f"/dataset/{world['penduduk']['name']}").get_data(
+        as_text=True)
+    assert 'id="sektoral-analysis-run"' in dataset
+    kasie = Browser(app, world["users"]["kasie"]).get(
+        f"/dataset/{world['penduduk']['name']}").get_data(as_text=True)
+    assert 'id="sektoral-analysis-title"' in kasie
+    assert 'id="sektoral-analysis-run"' not in kasie

@@ -7,7 +7,7 @@ import csv
 import io
 import re
 from decimal import Decimal
-from typing import Any, Optional
+from typing import Optional
 
 import pytest
 

@@ -1,6 +1,8 @@
 """Every action of the extension as every role: allowed or denied."""
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 import ckan.plugins.toolkit as tk
@@ -153,4 +155,123 @@ def test_submitted_item_is_locked_for_its_opd(world):
     finally:
         model.Session.query(Item).filter(
             Item.package_id == world["planned"]).update({"stage": "direncanakan"})
+        model.Session.commit()
+
+
+# -- a plugin overriding a permission -------------------------------------------
+
+def _producer_override(granted: set[str]) -> Any:
+    import ckan.plugins as p
+
+    @tk.chained_auth_function
+    @tk.auth_allow_anonymous_access
+    @tk.auth_sysadmins_check
+    def sektoral_permission_producer(next_auth, context, data_dict):
+        """Another plugin's rule: ``granted`` produce for every OPD."""
+        if context.get("user") in granted:
+            return {"success": True}
+        return next_auth(context, data_dict)
+
+    class ProducerOverride(p.SingletonPlugin):
+        p.implements(p.IAuthFunctions)
+
+        def get_auth_functions(self):
+            return {"sektoral_permission_producer":
+                    sektoral_permission_producer}
+
+    return ProducerOverride(name="sektoral_test_producer_override")
+
+
+@pytest.fixture
+def producer_override(world):
+    """A plugin, loaded for one test, that chains
+    ``sektoral_permission_producer`` (as ``ckan.plugins.load`` would
+    register it, without touching the rest of the configuration)."""
+    from ckan import authz
+    from ckan.plugins import core
+
+    plugin = _producer_override({world["users"]["other_opd"],
+                                 world["users"]["pembina"]})
+    core._PLUGINS_SERVICE[plugin.name] = plugin
+    authz.clear_auth_functions_cache()
+    try:
+        yield
+    finally:
+        core._PLUGINS_SERVICE.pop(plugin.name, None)
+        authz.clear_auth_functions_cache()
+
+
+def _may(world: dict, role: str, action: str) -> bool:
+    from ckanext.sektoral.logic.permissions import dataset_org
+
+    context = {"user": world["users"][role], "model": model}
+    data = ({"organization": dataset_org(world["planned"])}
+            if action == "sektoral_inbox" else {"id": world["planned"]})
+    try:
+        tk.check_access(action, context, data)
+    except tk.NotAuthorized:
+        return False
+    return True
+
+
+def test_without_the_override_the_other_opd_is_no_producer(
+        world, request_context):
+    assert not _may(world, "other_opd", "sektoral_submit")
+    assert not _may(world, "other_opd", "sektoral_inbox")
+    with pytest.raises(tk.NotAuthorized):
+        tk.check_access("sektoral_bulk_transition",
+                        {"user": world["users"]["pembina"], "model": model},
+                        {"transition": "submit"})
+
+
+def test_the_chained_producer_permission_decides(world, request_context,
+                                                 producer_override):
+    # the other OPD's editor is a producer of this item's OPD now: every
+    # decision built on "producer" follows (submitting, its inbox)
+    assert _may(world, "other_opd", "sektoral_submit")
+    assert _may(world, "other_opd", "sektoral_inbox")
+    # so does the bulk step's "producer of some OPD" (the Pembina is a
+    # member of no OPD)
+    context = {"user": world["users"]["pembina"], "model": model}
+    tk.check_access("sektoral_bulk_transition", context,
+                    {"transition": "submit"})
+    # nobody else changed
+    assert _may(world, "own_opd", "sektoral_submit")
+    assert not _may(world, "kasie", "sektoral_submit")
+
+
+def test_permissions_are_registered_auth_functions(world):
+    from ckan import authz
+
+    for name in ("sektoral_permission_position", "sektoral_permission_staff",
+                 "sektoral_permission_walidata",
+                 "sektoral_permission_read_all",
+                 "sektoral_permission_producer"):
+        assert authz.is_authorized(name, {"user": world["users"]["sysadmin"]},
+                                   {"position": "staf"}) is not None
+    # a sysadmin holds no position unless assigned one (the permissions
+    # answer for sysadmins too: auth_sysadmins_check)
+    from ckanext.sektoral.logic import permissions
+
+    assert permissions.is_producer_of(world["users"]["own_opd"],
+                                      permissions.dataset_org(world["planned"]))
+    assert not permissions.is_producer_of_dataset(world["users"]["kasie"],
+                                                  world["planned"])
+
+
+def test_decisions_read_the_opd_from_the_dataset(world, request_context):
+    """The item's copy of its OPD (``sektoral_item.owner_org``) may lag
+    behind the dataset; who produces it is read from the dataset."""
+    stale = factories.Organization()
+    item = model.Session.get(Item, world["planned"])
+    real = item.owner_org
+    model.Session.query(Item).filter(Item.package_id == world["planned"]).update(
+        {"owner_org": stale["id"]})
+    model.Session.commit()
+    try:
+        assert _may(world, "own_opd", "sektoral_submit")
+        assert not _may(world, "other_opd", "sektoral_submit")
+    finally:
+        model.Session.query(Item).filter(
+            Item.package_id == world["planned"]).update({"owner_org": real})
         model.Session.commit()

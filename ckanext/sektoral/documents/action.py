@@ -19,8 +19,9 @@ from ckanext.sektoral.documents import compile as compile_mod
 from ckanext.sektoral.documents import letter as letter_mod
 from ckanext.sektoral.documents import report as report_mod
 from ckanext.sektoral.documents import store
-from ckanext.sektoral.logic import permissions
+from ckanext.sektoral.logic import permissions, schema
 from ckanext.sektoral.model import Cycle, Item
+from ckanext.sektoral.model import documents as documents_model
 from ckanext.sektoral.model.documents import Document
 
 __all__: list[str] = [
@@ -36,15 +37,8 @@ __all__: list[str] = [
 ]
 
 
-def _required(data_dict: DataDict, key: str) -> str:
-    value = data_dict.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise tk.ValidationError({key: [tk._("Missing value")]})
-    return value.strip()
-
-
 def _cycle(data_dict: DataDict) -> Cycle:
-    key = _required(data_dict, "cycle")
+    key = data_dict["cycle"]
     try:
         return store.get_cycle(key)
     except tk.ObjectNotFound:
@@ -76,6 +70,7 @@ def _letter_dict(doc: Document) -> dict[str, Any]:
     return data
 
 
+@tk.validate_action_data(schema.sektoral_cycle_ref_schema)
 def sektoral_letters_generate(context: Context, data_dict: DataDict
                               ) -> list[dict[str, Any]]:
     """Generate the request letters (PDF and DOCX) of a cycle: one per OPD
@@ -108,6 +103,7 @@ def sektoral_letters_generate(context: Context, data_dict: DataDict
     return [_letter_dict(letter_mod.generate(cycle, o, user)) for o in orgs]
 
 
+@tk.validate_action_data(schema.sektoral_cycle_ref_schema)
 @tk.side_effect_free
 def sektoral_letter_list(context: Context, data_dict: DataDict
                          ) -> list[dict[str, Any]]:
@@ -125,14 +121,9 @@ def sektoral_letter_list(context: Context, data_dict: DataDict
     """
     tk.check_access("sektoral_letter_list", context, data_dict)
     cycle = _cycle(data_dict)
-    query = model.Session.query(Document).filter(
-        Document.cycle_id == cycle.id, Document.kind == letter_mod.KIND,
-        Document.status == "ok")
-    org_id = _org_id(data_dict.get("organization"))
-    if org_id:
-        query = query.filter(Document.owner_org == org_id)
+    letters = documents_model.letters(
+        cycle.id, letter_mod.KIND, _org_id(data_dict.get("organization")))
     user = context.get("user")
-    letters = [d for d in query.order_by(Document.number)]
     if not (context.get("ignore_auth")
             or permissions.may_read_all_items(user)):
         letters = [d for d in letters
@@ -148,6 +139,7 @@ def _compilation_dict(doc: Document) -> dict[str, Any]:
     return data
 
 
+@tk.validate_action_data(schema.sektoral_cycle_ref_schema)
 def sektoral_compilation_generate(context: Context, data_dict: DataDict
                                   ) -> dict[str, Any]:
     """Start building the cycle's compilation (background job): a
@@ -173,6 +165,7 @@ def sektoral_compilation_generate(context: Context, data_dict: DataDict
     return data
 
 
+@tk.validate_action_data(schema.sektoral_cycle_ref_schema)
 @tk.side_effect_free
 def sektoral_compilation_list(context: Context, data_dict: DataDict
                               ) -> list[dict[str, Any]]:
@@ -188,10 +181,8 @@ def sektoral_compilation_list(context: Context, data_dict: DataDict
     """
     tk.check_access("sektoral_compilation_list", context, data_dict)
     cycle = _cycle(data_dict)
-    rows = model.Session.query(Document).filter(
-        Document.cycle_id == cycle.id,
-        Document.kind == compile_mod.KIND).order_by(Document.created.desc())
-    return [_compilation_dict(d) for d in rows]
+    return [_compilation_dict(d) for d in documents_model.of_kind(
+        cycle.id, compile_mod.KIND)]
 
 
 def _version_out(version: dict[str, Any]) -> dict[str, Any]:
@@ -203,6 +194,7 @@ def _version_out(version: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+@tk.validate_action_data(schema.sektoral_cycle_ref_schema)
 def sektoral_report_generate(context: Context, data_dict: DataDict
                              ) -> dict[str, Any]:
     """Start rendering a new version of the cycle's draft report (HTML,
@@ -229,6 +221,7 @@ def sektoral_report_generate(context: Context, data_dict: DataDict
     return data
 
 
+@tk.validate_action_data(schema.sektoral_cycle_ref_schema)
 @tk.side_effect_free
 def sektoral_report_list(context: Context, data_dict: DataDict
                          ) -> dict[str, Any]:
@@ -258,6 +251,7 @@ def sektoral_report_list(context: Context, data_dict: DataDict
     }
 
 
+@tk.validate_action_data(schema.sektoral_report_narrative_schema)
 def sektoral_report_narrative_update(context: Context, data_dict: DataDict
                                      ) -> dict[str, Any]:
     """Set the narrative of one chapter of the cycle's report (used by the
@@ -278,23 +272,16 @@ def sektoral_report_narrative_update(context: Context, data_dict: DataDict
     """
     tk.check_access("sektoral_report_narrative_update", context, data_dict)
     cycle = _cycle(data_dict)
-    chapter = _required(data_dict, "chapter")
+    chapter = data_dict["chapter"]
     if chapter not in {c["key"] for c in report_mod.chapters(cycle.id)}:
         raise tk.ValidationError({"chapter": [tk._(
             "No such chapter in this cycle's report")]})
-    text = data_dict.get("text") or ""
-    if not isinstance(text, str):
-        raise tk.ValidationError({"text": [tk._("Must be text")]})
-    if len(text) > 20000:
-        raise tk.ValidationError({"text": [tk._(
-            "The text is too long (at most 20000 characters)")]})
-    return report_mod.set_narrative(cycle.id, chapter, text.strip(),
+    return report_mod.set_narrative(cycle.id, chapter, data_dict["text"],
                                     context.get("user") or "")
 
 
 def _item_package(data_dict: DataDict) -> str:
-    key = _required(data_dict, "id")
-    pkg = model.Package.get(key)
+    pkg = model.Package.get(data_dict["id"])
     if pkg is None or pkg.state == "deleted":
         raise tk.ObjectNotFound(tk._("Dataset not found"))
     if model.Session.get(Item, pkg.id) is None:
@@ -303,6 +290,7 @@ def _item_package(data_dict: DataDict) -> str:
     return pkg.id
 
 
+@tk.validate_action_data(schema.sektoral_id_schema)
 def sektoral_analysis_run(context: Context, data_dict: DataDict
                           ) -> dict[str, Any]:
     """Analyse a dataset's data files again (background job): rows,
@@ -324,6 +312,7 @@ def sektoral_analysis_run(context: Context, data_dict: DataDict
     return {"package_id": package_id, "job_id": _job_id(job)}
 
 
+@tk.validate_action_data(schema.sektoral_id_schema)
 @tk.side_effect_free
 def sektoral_analysis_show(context: Context, data_dict: DataDict
                            ) -> Optional[dict[str, Any]]:

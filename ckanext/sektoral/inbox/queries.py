@@ -22,8 +22,10 @@ ACTIONABLE: frozenset[str] = frozenset(s.value for s in SUBMITTABLE)
 #: the inbox.
 NOT_REQUESTED = Stage.PLANNED.value
 
-#: Capacities of an OPD's producers in its CKAN organization.
-PRODUCER_CAPACITIES = ("editor", "admin")
+#: Capacities of an OPD's producers in its CKAN organization (the one
+#: definition, logic/permissions.py).
+from ckanext.sektoral.logic.permissions import (  # noqa: E402,F401
+    PRODUCER_CAPACITIES)
 
 
 def producer_organizations(user_id: str) -> list[model.Group]:

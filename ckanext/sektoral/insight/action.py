@@ -7,15 +7,14 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-import sqlalchemy as sa
-
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import Context, DataDict
 
 from ckanext.sektoral.insight import performance as performance_mod
 from ckanext.sektoral.insight import tabledata
-from ckanext.sektoral.model import Cycle, Item
+from ckanext.sektoral.logic import schema
+from ckanext.sektoral.model import queries
 
 __all__: list[str] = [
     "sektoral_performance",
@@ -35,14 +34,7 @@ def _quote(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _as_list(value: Any) -> list[str]:
-    if value in (None, "", []):
-        return []
-    if isinstance(value, str):
-        return [v for v in value.replace(",", " ").split() if v]
-    return [str(v) for v in value]
-
-
+@tk.validate_action_data(schema.sektoral_performance_schema)
 @tk.side_effect_free
 def sektoral_performance(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """OPD performance per cycle: the SOP compliance record.
@@ -73,7 +65,7 @@ def sektoral_performance(context: Context, data_dict: DataDict) -> dict[str, Any
         ckanapi action sektoral_performance cycle=2026-S1
     """
     tk.check_access("sektoral_performance", context, data_dict)
-    codes = _as_list(data_dict.get("cycle"))
+    codes = list(data_dict.get("cycle") or [])
     org_id: Optional[str] = None
     if data_dict.get("owner_org"):
         org = model.Group.get(data_dict["owner_org"])
@@ -82,9 +74,7 @@ def sektoral_performance(context: Context, data_dict: DataDict) -> dict[str, Any
                 tk._("Organization not found")]})
         org_id = org.id
     if codes:
-        found = {c for row in model.Session.query(Cycle.code, Cycle.id)
-                 .filter(sa.or_(Cycle.code.in_(codes), Cycle.id.in_(codes)))
-                 for c in row}
+        found = queries.cycle_refs(codes)
         unknown = [c for c in codes if c not in found]
         if unknown:
             raise tk.ValidationError({"cycle": [
@@ -93,6 +83,7 @@ def sektoral_performance(context: Context, data_dict: DataDict) -> dict[str, Any
     return performance_mod.performance(codes or None, org_id)
 
 
+@tk.validate_action_data(schema.sektoral_id_schema)
 @tk.side_effect_free
 def sektoral_chart_data(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Chart series and a table preview of a dataset's validated data file.
@@ -123,8 +114,6 @@ def sektoral_chart_data(context: Context, data_dict: DataDict) -> dict[str, Any]
 
         ckanapi action sektoral_chart_data id=jumlah-penduduk-menurut-kabupaten-kota
     """
-    if not data_dict.get("id"):
-        raise tk.ValidationError({"id": [tk._("Missing value")]})
     tk.check_access("sektoral_chart_data", context, data_dict)
     pkg = tk.get_action("package_show")(
         {"user": context.get("user"),
@@ -166,16 +155,7 @@ def chart_data_for(pkg: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def _published_counts() -> dict[str, int]:
-    """Public datasets per cycle: published items, and also those reopened
-    for a revision or withdrawn, which stay public with a notice."""
-    rows = model.Session.query(Item.cycle_id, sa.func.count()).join(
-        model.Package, model.Package.id == Item.package_id).filter(
-        model.Package.private.is_(False),
-        model.Package.state == "active").group_by(Item.cycle_id).all()
-    return {cycle_id: count for cycle_id, count in rows}
-
-
+@tk.validate_action_data(schema.sektoral_empty_schema)
 @tk.side_effect_free
 def sektoral_public_cycle_list(context: Context,
                                data_dict: DataDict) -> list[dict[str, Any]]:
@@ -191,17 +171,16 @@ def sektoral_public_cycle_list(context: Context,
         ckanapi action sektoral_public_cycle_list
     """
     tk.check_access("sektoral_public_cycle_list", context, data_dict)
-    counts = _published_counts()
+    counts = queries.public_counts()
     if not counts:
         return []
-    cycles = model.Session.query(Cycle).filter(
-        Cycle.id.in_(list(counts))).order_by(
-        Cycle.start_date.desc(), Cycle.code.desc()).all()
+    cycles = queries.cycles_by_ids(list(counts))
     return [{"code": c.code, "title": c.title,
              "start_date": c.start_date.isoformat(),
              "published": counts[c.id]} for c in cycles]
 
 
+@tk.validate_action_data(schema.sektoral_id_schema)
 @tk.side_effect_free
 def sektoral_public_cycle_show(context: Context,
                                data_dict: DataDict) -> dict[str, Any]:
@@ -220,12 +199,9 @@ def sektoral_public_cycle_show(context: Context,
 
         ckanapi action sektoral_public_cycle_show id=2026-S1
     """
-    if not data_dict.get("id"):
-        raise tk.ValidationError({"id": [tk._("Missing value")]})
     tk.check_access("sektoral_public_cycle_show", context, data_dict)
-    cycle = model.Session.query(Cycle).filter(sa.or_(
-        Cycle.code == data_dict["id"], Cycle.id == data_dict["id"])).first()
-    count = _published_counts().get(cycle.id, 0) if cycle else 0
+    cycle = queries.cycle_by_ref(data_dict["id"])
+    count = queries.public_counts().get(cycle.id, 0) if cycle else 0
     if cycle is None or not count:
         raise tk.ObjectNotFound(tk._("Cycle not found"))
     search_context = {"user": context.get("user")}

@@ -1,14 +1,16 @@
 """Actions of ckanext-sektoral (registered by ``tk.blanket.actions``).
 
-Every action is prefixed ``sektoral_``, calls ``tk.check_access`` with its
-own name first, and carries a docstring that ``help_show`` serves.
+Every action is prefixed ``sektoral_``, takes its input through a navl
+schema (``@validate``, :mod:`ckanext.sektoral.logic.schema`), calls
+``tk.check_access`` with its own name first, carries a docstring that
+``help_show`` serves, reads the database through
+:mod:`ckanext.sektoral.model.queries` and commits unless
+``context["defer_commit"]`` (tests/logic/test_action_shape.py).
 """
 from __future__ import annotations
 
 import logging
 from typing import Any
-
-import sqlalchemy as sa
 
 import ckan.plugins.toolkit as tk
 from ckan import model
@@ -16,13 +18,14 @@ from ckan.types import Context, DataDict
 from ckanext.scheming.helpers import scheming_get_dataset_schema
 
 from ckanext.sektoral.logic import guards, permissions, schema, service
+from ckanext.sektoral import clock
+from ckanext.sektoral import lang as sektoral_lang
 from ckanext.sektoral.logic.context import site_context
-from ckanext.sektoral.model import Cycle, Item, Transition, UserPosition
+from ckanext.sektoral.model import Cycle, UserPosition
+from ckanext.sektoral.model import queries
 from ckanext.sektoral.core import completeness
 from ckanext.sektoral.core.schedule import is_late
 from ckanext.sektoral.core.stages import Stage
-from ckanext.sektoral import clock
-from ckanext.sektoral import lang as sektoral_lang
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +61,15 @@ __all__: list[str] = [
     "bulk_update_delete",
     "member_list",
 ]
+
+
+def _commit(context: Context) -> bool:
+    """Commit, unless the caller defers it (``context["defer_commit"]``,
+    as CKAN core actions do); whether it committed."""
+    if context.get("defer_commit"):
+        return False
+    model.Session.commit()
+    return True
 
 
 def _ui_lang(data_dict: DataDict) -> str:
@@ -160,21 +172,18 @@ def sektoral_cycle_create(context: Context, data_dict: DataDict) -> dict[str, An
             title="Siklus Semester I 2026" start_date=2026-01-05
     """
     tk.check_access("sektoral_cycle_create", context, data_dict)
-    from ckan import model
-
-    if model.Session.query(Cycle).filter(
-            Cycle.code == data_dict["code"]).first():
+    if queries.cycle_by_code(data_dict["code"]) is not None:
         raise tk.ValidationError({"code": [tk._(
             "A cycle with this code already exists")]})
     user = permissions.user_object(context.get("user"))
-    cycle = Cycle(code=data_dict["code"], title=data_dict["title"],
-                  start_date=data_dict["start_date"].date()
-                  if hasattr(data_dict["start_date"], "date")
-                  else data_dict["start_date"],
-                  notes=data_dict.get("notes") or "", status="open",
-                  step_starts={}, created_by=user.name if user else "")
-    model.Session.add(cycle)
-    model.Session.commit()
+    start = data_dict["start_date"]
+    cycle = queries.add_cycle(
+        code=data_dict["code"], title=data_dict["title"],
+        start_date=start.date() if hasattr(start, "date") else start,
+        notes=data_dict.get("notes") or "", status="open", step_starts={},
+        created_by=user.name if user else "")
+    if not _commit(context):
+        model.Session.flush()
     return service.cycle_dict(cycle)
 
 
@@ -190,13 +199,11 @@ def sektoral_cycle_update(context: Context, data_dict: DataDict) -> dict[str, An
         ckanapi action sektoral_cycle_update id=2026-S1 status=closed
     """
     tk.check_access("sektoral_cycle_update", context, data_dict)
-    from ckan import model
-
     cycle = service.get_cycle(data_dict["id"])
     for key in ("title", "notes", "status"):
         if key in data_dict:
             setattr(cycle, key, data_dict[key])
-    model.Session.commit()
+    _commit(context)
     return service.cycle_dict(cycle)
 
 
@@ -229,13 +236,8 @@ def sektoral_cycle_list(context: Context, data_dict: DataDict) -> list[dict[str,
         ckanapi action sektoral_cycle_list status=open
     """
     tk.check_access("sektoral_cycle_list", context, data_dict)
-    from ckan import model
-
-    query = model.Session.query(Cycle)
-    if data_dict.get("status"):
-        query = query.filter(Cycle.status == data_dict["status"])
     return [service.cycle_dict(c)
-            for c in query.order_by(Cycle.start_date.desc(), Cycle.code)]
+            for c in queries.cycles(data_dict.get("status"))]
 
 
 @tk.validate_action_data(schema.sektoral_cycle_status_schema)
@@ -255,22 +257,13 @@ def sektoral_cycle_status(context: Context, data_dict: DataDict) -> dict[str, An
         ckanapi action sektoral_cycle_status id=2026-S1
     """
     tk.check_access("sektoral_cycle_status", context, data_dict)
-    from ckan import model
-    import sqlalchemy as sa
-
     cycle = service.get_cycle(data_dict["id"])
     steps = service.cycle_schedule(cycle)
     on = clock.today()
     late_stages = [s.value for s in Stage
                    if s.step and is_late(
                        steps[s.step - 1].due, on)]
-    rows = model.Session.query(
-        Item.owner_org, Item.stage, sa.func.count(),
-        sa.func.sum(Item.times_returned),
-    ).filter(Item.cycle_id == cycle.id).group_by(
-        Item.owner_org, Item.stage).all()
-    orgs = {o.id: o for o in model.Session.query(model.Group).filter(
-        model.Group.id.in_({r[0] for r in rows}))} if rows else {}
+    rows, orgs = queries.stage_counts(cycle.id)
     per_org: dict[str, dict[str, Any]] = {}
     totals: dict[str, int] = {s.value: 0 for s in Stage}
     late_total = 0
@@ -326,14 +319,13 @@ def sektoral_item_create(context: Context, data_dict: DataDict) -> dict[str, Any
             satuan=ton level_penyajian=kabupaten_kota
     """
     tk.check_access("sektoral_item_create", context, data_dict)
-    return _create_item(context, data_dict)
+    return _create_item(context, data_dict,
+                        defer_commit=bool(context.get("defer_commit")))
 
 
 def _create_item(context: Context, data_dict: DataDict,
                  defer_commit: bool = False) -> dict[str, Any]:
     import uuid
-
-    from ckan import model
 
     cycle = service.get_cycle(data_dict["cycle"])
     if cycle.status != "open":
@@ -351,11 +343,8 @@ def _create_item(context: Context, data_dict: DataDict,
                         cycle.code.lower(), uuid.uuid4().hex[:10]))
     package = tk.get_action("package_create")(
         site_context(defer_commit=True), pkg_dict)
-    item = Item(package_id=package["id"], cycle_id=cycle.id,
-                owner_org=org.id, stage=Stage.PLANNED.value, version=1,
-                stage_changed=clock.utcnow(), times_returned=0,
-                template=data_dict.get("template"))
-    model.Session.add(item)
+    item = queries.add_item(package["id"], cycle.id, org.id,
+                            data_dict.get("template"))
     service.record(item, "create", None, Stage.PLANNED.value, user,
                    _staff_position(user), "")
     if defer_commit:
@@ -396,7 +385,6 @@ def sektoral_datalist_import(context: Context, data_dict: DataDict) -> dict[str,
             upload@daftar-data-2026-S1.xlsx
     """
     tk.check_access("sektoral_datalist_import", context, data_dict)
-    from ckan import model
     from ckanext.sektoral.core import datalist
 
     cycle = service.get_cycle(data_dict["cycle"])
@@ -438,7 +426,8 @@ def sektoral_datalist_import(context: Context, data_dict: DataDict) -> dict[str,
                 owner_org=fields["owner_org"], title=fields["title"]),
                 defer_commit=True)
             created.append(package["id"])
-        model.Session.commit()
+        if not _commit(context):
+            return dict(preview, created=created)
     except Exception:
         model.Session.rollback()
         raise
@@ -449,14 +438,10 @@ def sektoral_datalist_import(context: Context, data_dict: DataDict) -> dict[str,
 
 def _existing_duplicates(cycle: Cycle, items: Any) -> list[dict[str, Any]]:
     """Rows whose OPD already has an item of that title in the cycle."""
-    from ckan import model
     from ckanext.sektoral.core.datalist import normalize_key
 
-    rows = model.Session.query(model.Package.title, model.Group.name).join(
-        Item, Item.package_id == model.Package.id).join(
-        model.Group, model.Group.id == Item.owner_org).filter(
-        Item.cycle_id == cycle.id, model.Package.state == "active")
-    existing = {(org, normalize_key(title or "")) for title, org in rows}
+    existing = {(org, normalize_key(title))
+                for org, title in queries.cycle_titles(cycle.id)}
     return [{
         "row": item.row, "column": None, "field": "judul",
         "message": "already in cycle", "params": {},
@@ -583,21 +568,17 @@ def sektoral_bulk_transition(context: Context,
         sources = [s.value for s in service.transition_sources(name)]
         if data_dict.get("stage"):
             sources = [s for s in sources if s == data_dict["stage"]]
-        query = model.Session.query(Item.package_id).join(
-            model.Package, model.Package.id == Item.package_id).filter(
-            Item.cycle_id == cycle.id, Item.stage.in_(sources),
-            model.Package.state == "active")
-        if name == "submit" and not permissions.is_sysadmin(user):
-            # a producer submits its own OPD's items, never looks at others'
-            query = query.filter(model.Package.owner_org.in_(
-                permissions.producer_orgs(user) or [""]))
-        ids = [pid for (pid,) in query.order_by(Item.package_id)]
+        # a producer submits its own OPD's items, never looks at others'
+        own = (permissions.producer_orgs(user)
+               if name == "submit" and not permissions.is_sysadmin(user)
+               else None)
+        ids = queries.waiting_package_ids(cycle.id, sources, own)
     if not ids:
         raise tk.ValidationError({"ids": [tk._(
             "No dataset waits for this step")]})
     # every named dataset must be one the caller may read: the others
     # answer as if they did not exist (no id, no title, no stage)
-    readable = guards.readable_package_ids(context, _package_ids(ids))
+    readable = guards.readable_package_ids(context, queries.package_ids(ids))
     resolved = []
     for ref in ids:
         pkg = model.Package.get(ref)
@@ -625,13 +606,6 @@ def sektoral_bulk_transition(context: Context,
     return {"count": len(results), "results": results}
 
 
-def _package_ids(refs: list[str]) -> list[str]:
-    """Ids of the datasets named by id or name (unknown ones left out)."""
-    rows = model.Session.query(model.Package.id).filter(
-        sa.or_(model.Package.id.in_(refs), model.Package.name.in_(refs)))
-    return [pid for (pid,) in rows]
-
-
 @tk.validate_action_data(schema.sektoral_id_schema)
 @tk.side_effect_free
 def sektoral_history(context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
@@ -646,14 +620,10 @@ def sektoral_history(context: Context, data_dict: DataDict) -> list[dict[str, An
         ckanapi action sektoral_history id=DATASET
     """
     tk.check_access("sektoral_history", context, data_dict)
-    from ckan import model
-
     pkg = model.Package.get(data_dict["id"])
     if pkg is None:
         raise tk.ObjectNotFound(tk._("Dataset not found"))
-    rows = model.Session.query(Transition).filter(
-        Transition.package_id == pkg.id).order_by(Transition.id)
-    return [r.as_dict() for r in rows]
+    return [r.as_dict() for r in queries.history(pkg.id)]
 
 
 # -- positions ----------------------------------------------------------------
@@ -674,21 +644,15 @@ def sektoral_position_assign(context: Context, data_dict: DataDict) -> dict[str,
         ckanapi action sektoral_position_assign user=budi position=kasie
     """
     tk.check_access("sektoral_position_assign", context, data_dict)
-
-    from ckan import model
-
     user = permissions.user_object(data_dict["user"])
     if user is None:
         raise tk.ValidationError({"user": [tk._("User not found")]})
     granter = permissions.user_object(context.get("user"))
-    existing = model.Session.get(UserPosition, (user.id, data_dict["position"]))
-    if existing is None:
-        existing = UserPosition(user_id=user.id, position=data_dict["position"],
-                                granted_by=granter.name if granter else "",
-                                granted=clock.utcnow())
-        model.Session.add(existing)
-        model.Session.commit()
-    return _position_dict(existing, user)
+    position = queries.grant_position(user.id, data_dict["position"],
+                                      granter.name if granter else "")
+    if not _commit(context):
+        model.Session.flush()
+    return _position_dict(position, user)
 
 
 @tk.validate_action_data(schema.sektoral_position_schema)
@@ -700,19 +664,16 @@ def sektoral_position_revoke(context: Context, data_dict: DataDict) -> dict[str,
         ckanapi action sektoral_position_revoke user=budi position=kasie
     """
     tk.check_access("sektoral_position_revoke", context, data_dict)
-    from ckan import model
-
     user = permissions.user_object(data_dict["user"])
     if user is None:
         raise tk.ValidationError({"user": [tk._("User not found")]})
-    deleted = model.Session.query(UserPosition).filter(
-        UserPosition.user_id == user.id,
-        UserPosition.position == data_dict["position"]).delete()
-    model.Session.commit()
+    revoked = queries.revoke_position(user.id, data_dict["position"])
+    _commit(context)
     return {"user": user.name, "position": data_dict["position"],
-            "revoked": bool(deleted)}
+            "revoked": revoked}
 
 
+@tk.validate_action_data(schema.sektoral_empty_schema)
 @tk.side_effect_free
 def sektoral_position_list(context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
     """Every position assignment.
@@ -722,12 +683,7 @@ def sektoral_position_list(context: Context, data_dict: DataDict) -> list[dict[s
         ckanapi action sektoral_position_list
     """
     tk.check_access("sektoral_position_list", context, data_dict)
-    from ckan import model
-
-    rows = model.Session.query(UserPosition, model.User).join(
-        model.User, model.User.id == UserPosition.user_id).order_by(
-        UserPosition.position, model.User.name)
-    return [_position_dict(p, u) for p, u in rows]
+    return [_position_dict(p, u) for p, u in queries.positions()]
 
 
 def _position_dict(position: UserPosition, user: Any) -> dict[str, Any]:

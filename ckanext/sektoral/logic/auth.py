@@ -99,7 +99,7 @@ def sektoral_history(context: Context, data_dict: DataDict) -> AuthResult:
     pkg = _package(context, data_dict)
     allowed = bool(user) and (
         permissions.may_read_all_items(user)
-        or (pkg is not None and permissions.is_producer_of(user, pkg.owner_org)))
+        or (pkg is not None and permissions.is_producer_of_dataset(user, pkg.id)))
     return _result(allowed, tk._("Not authorized to read this dataset"))
 
 

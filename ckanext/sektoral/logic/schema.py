@@ -154,3 +154,111 @@ def sektoral_id_list(value: Any, context: Any) -> list[str]:
 
 #: Most items one bulk transition moves (a cycle has a few hundred).
 BULK_LIMIT = 2000
+
+
+# -- documents ----------------------------------------------------------------
+
+@tk.validator_args
+def sektoral_cycle_ref_schema(not_empty: Validator, ignore_missing: Validator,
+                              unicode_safe: Validator) -> Schema:
+    """Input of the actions on one cycle's documents (``cycle``; the
+    letters also take one ``organization``)."""
+    return {
+        "cycle": [not_empty, unicode_safe, sektoral_strip],
+        "organization": [ignore_missing, unicode_safe, sektoral_strip],
+    }
+
+
+@tk.validator_args
+def sektoral_report_narrative_schema(not_empty: Validator,
+                                     unicode_safe: Validator,
+                                     default: Validator) -> Schema:
+    """Input of ``sektoral_report_narrative_update``."""
+    return {
+        "cycle": [not_empty, unicode_safe, sektoral_strip],
+        "chapter": [not_empty, unicode_safe, sektoral_strip],
+        "text": [default(""), sektoral_narrative_text],
+    }
+
+
+#: Longest narrative of one report chapter (characters).
+MAX_NARRATIVE = 20000
+
+
+def sektoral_strip(value: Any, context: Any) -> Any:
+    """The text without surrounding white space."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def sektoral_narrative_text(value: Any, context: Any) -> str:
+    """A chapter's narrative: text of at most :data:`MAX_NARRATIVE`
+    characters, stripped."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise tk.Invalid(tk._("Must be text"))
+    if len(value) > MAX_NARRATIVE:
+        raise tk.Invalid(tk._(
+            "The text is too long (at most 20000 characters)"))
+    return value.strip()
+
+
+# -- publication --------------------------------------------------------------
+
+@tk.validator_args
+def sektoral_cycle_publish_schema(not_empty: Validator,
+                                  unicode_safe: Validator,
+                                  default: Validator) -> Schema:
+    """Input of ``sektoral_cycle_publish``."""
+    return {
+        "id": [not_empty, unicode_safe, sektoral_strip],
+        "note": [default(""), unicode_safe],
+    }
+
+
+@tk.validator_args
+def sektoral_push_schema(ignore_empty: Validator,
+                         unicode_safe: Validator) -> Schema:
+    """Input of ``sektoral_push`` / ``sektoral_push_status``: a ``cycle``
+    or one dataset ``id``."""
+    return {
+        "cycle": [ignore_empty, unicode_safe, sektoral_strip],
+        "id": [ignore_empty, unicode_safe, sektoral_strip],
+        "__after": [sektoral_cycle_or_id],
+    }
+
+
+def sektoral_cycle_or_id(key: Any, data: dict[Any, Any],
+                         errors: dict[Any, Any], context: Any) -> None:
+    """Either ``cycle`` or ``id`` must be given (the error names ``id``)."""
+    if not data.get(("cycle",)) and not data.get(("id",)):
+        errors.setdefault(("id",), []).append(tk._("Missing value"))
+
+
+# -- insight ------------------------------------------------------------------
+
+@tk.validator_args
+def sektoral_performance_schema(ignore_missing: Validator,
+                                ignore_empty: Validator,
+                                unicode_safe: Validator) -> Schema:
+    """Input of ``sektoral_performance``."""
+    return {
+        "cycle": [ignore_missing, sektoral_ref_list],
+        "owner_org": [ignore_empty, unicode_safe, sektoral_strip],
+    }
+
+
+def sektoral_empty_schema() -> Schema:
+    """Input of actions that take nothing."""
+    return {}
+
+
+def sektoral_ref_list(value: Any, context: Any) -> list[str]:
+    """Ids or codes: a list, or a comma/space separated string."""
+    if value in (None, "", []):
+        return []
+    if isinstance(value, str):
+        return [v for v in value.replace(",", " ").split() if v]
+    if not isinstance(value, (list, tuple)):
+        raise tk.Invalid(tk._("Must be a list of ids or codes"))
+    return [str(v) for v in value]

@@ -163,7 +163,9 @@ def check_transition(user: Optional[str], name: str,
                      package_id: str) -> tuple[Item, stages.Actor]:
     """Item and actor, or ObjectNotFound / ValidationError (not an item)."""
     item = require_item(package_id)
-    return item, permissions.actor(user, item.owner_org)
+    # its OPD is read from the dataset, not from the copy on the item
+    return item, permissions.actor(
+        user, permissions.dataset_org(item.package_id))
 
 
 def may_transition(user: Optional[str], name: str, package_id: str) -> bool:
@@ -208,8 +210,7 @@ def refusal(user: Optional[str], name: str, package_id: str) -> str:
 
 
 def _is_some_producer(user: str, package_id: str) -> bool:
-    pkg = model.Package.get(package_id)
-    return bool(pkg and permissions.is_producer_of(user, pkg.owner_org))
+    return permissions.is_producer_of_dataset(user, package_id)
 
 
 # -- the transition engine ------------------------------------------------------

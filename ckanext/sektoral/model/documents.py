@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
+from typing import Any, Optional
 
 from sqlalchemy import (
     Boolean, Column, DateTime, ForeignKey, Index, Integer, UnicodeText,
@@ -116,3 +116,27 @@ class Analysis(tk.BaseModel):
                 "status": self.status, "error": self.error,
                 "result": self.result or {}, "threshold": self.threshold,
                 "created": _iso(self.created)}
+
+
+# -- queries (the actions call these; no permission is checked here) --------
+
+def letters(cycle_id: str, kind: str,
+            org_id: Optional[str] = None) -> list[Document]:
+    """The cycle's generated letters (of one OPD), by number."""
+    from ckan import model
+
+    query = model.Session.query(Document).filter(
+        Document.cycle_id == cycle_id, Document.kind == kind,
+        Document.status == "ok")
+    if org_id:
+        query = query.filter(Document.owner_org == org_id)
+    return query.order_by(Document.number).all()
+
+
+def of_kind(cycle_id: str, kind: str) -> list[Document]:
+    """The cycle's documents of one kind, newest first (failed ones too)."""
+    from ckan import model
+
+    return model.Session.query(Document).filter(
+        Document.cycle_id == cycle_id,
+        Document.kind == kind).order_by(Document.created.desc()).all()

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from ckan import model
 
+from ckanext.sektoral.logic.permissions import PRODUCER_CAPACITIES
 from ckanext.sektoral.model import UserPosition
 from ckanext.sektoral.notify.policy import OPD, audience
 from ckanext.sektoral.core import stages
@@ -19,7 +20,8 @@ from ckanext.sektoral.core import stages
 CONTACT_EMAIL = "kontak_email"
 CONTACT_NAME = "kontak_nama"
 
-_MEMBER_CAPACITIES = ("editor", "admin")
+# the one definition of "producer" (logic/permissions.py)
+_MEMBER_CAPACITIES = PRODUCER_CAPACITIES
 
 
 @dataclasses.dataclass(frozen=True)

@@ -8,6 +8,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import Context, DataDict
 
+from ckanext.sektoral.logic import schema
 from ckanext.sektoral.logic import service as wf
 from ckanext.sektoral.publication import remote, service
 
@@ -21,23 +22,7 @@ __all__: list[str] = [
 ]
 
 
-def _required(data_dict: DataDict, key: str) -> str:
-    value = data_dict.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise tk.ValidationError({key: [tk._("Missing value")]})
-    return value.strip()
-
-
-def _version(data_dict: DataDict) -> Any:
-    value = data_dict.get("version")
-    if value in (None, ""):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise tk.ValidationError({"version": [tk._("Invalid integer")]})
-
-
+@tk.validate_action_data(schema.sektoral_cycle_publish_schema)
 def sektoral_cycle_publish(context: Context,
                            data_dict: DataDict) -> dict[str, Any]:
     """Step 6: publish a cycle on the portal, all or nothing.
@@ -63,11 +48,10 @@ def sektoral_cycle_publish(context: Context,
         ckanapi action sektoral_cycle_publish id=2026-S1
     """
     tk.check_access("sektoral_cycle_publish", context, data_dict)
-    cycle = _required(data_dict, "id")
-    return service.publish_cycle(context, cycle,
-                                 str(data_dict.get("note") or ""))
+    return service.publish_cycle(context, data_dict["id"], data_dict["note"])
 
 
+@tk.validate_action_data(schema.sektoral_id_schema)
 @tk.side_effect_free
 def sektoral_publication_show(context: Context,
                               data_dict: DataDict) -> dict[str, Any]:
@@ -83,9 +67,10 @@ def sektoral_publication_show(context: Context,
         ckanapi action sektoral_publication_show id=2026-S1
     """
     tk.check_access("sektoral_publication_show", context, data_dict)
-    return service.publication_preview(_required(data_dict, "id"))
+    return service.publication_preview(data_dict["id"])
 
 
+@tk.validate_action_data(schema.sektoral_transition_schema)
 def sektoral_reopen(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Reopen a published dataset for a logged revision, with a required
     note. The dataset stays public with a revision notice; it goes back to
@@ -105,11 +90,11 @@ def sektoral_reopen(context: Context, data_dict: DataDict) -> dict[str, Any]:
         ckanapi action sektoral_reopen id=DATASET note="Koreksi angka 2023"
     """
     tk.check_access("sektoral_reopen", context, data_dict)
-    return service.reopen(context, _required(data_dict, "id"),
-                          str(data_dict.get("note") or ""),
-                          _version(data_dict))
+    return service.reopen(context, data_dict["id"], data_dict["note"],
+                          data_dict.get("version"))
 
 
+@tk.validate_action_data(schema.sektoral_transition_schema)
 def sektoral_withdraw(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Withdraw a published dataset with a public notice (required note)
     that stays on its page; the stage becomes ``ditarik`` (final) and the
@@ -128,22 +113,21 @@ def sektoral_withdraw(context: Context, data_dict: DataDict) -> dict[str, Any]:
             note="Ditarik: sumber data direvisi oleh OPD"
     """
     tk.check_access("sektoral_withdraw", context, data_dict)
-    return service.withdraw(context, _required(data_dict, "id"),
-                            str(data_dict.get("note") or ""),
-                            _version(data_dict))
+    return service.withdraw(context, data_dict["id"], data_dict["note"],
+                            data_dict.get("version"))
 
 
 def _targets(data_dict: DataDict) -> list[str]:
     if data_dict.get("cycle"):
         cycle = wf.get_cycle(str(data_dict["cycle"]))
         return remote.cycle_packages(cycle.id)
-    ref = _required(data_dict, "id")
-    pkg = model.Package.get(ref)
+    pkg = model.Package.get(data_dict["id"])
     if pkg is None or pkg.state == "deleted":
         raise tk.ObjectNotFound(tk._("Dataset not found"))
     return [pkg.id]
 
 
+@tk.validate_action_data(schema.sektoral_push_schema)
 def sektoral_push(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Queue the push of published datasets to the national portal
     (background job on the ``sektoral`` queue, retried on failure). Pushing
@@ -177,6 +161,7 @@ def sektoral_push(context: Context, data_dict: DataDict) -> dict[str, Any]:
                        for i in ids]}
 
 
+@tk.validate_action_data(schema.sektoral_push_schema)
 @tk.side_effect_free
 def sektoral_push_status(context: Context,
                          data_dict: DataDict) -> list[dict[str, Any]]:
