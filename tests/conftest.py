@@ -33,6 +33,7 @@ def pytest_configure(config: pytest.Config) -> None:
                     config.getoption("ckan_ini", None) or "test.ini")
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(config: pytest.Config,
                                   items: list[pytest.Item]) -> None:
     # With ``--dist loadgroup`` (scripts/test.sh), a module's tests stay on
@@ -86,10 +87,6 @@ def clean_index(with_plugins: None, reset_index: Callable[[], None]) -> None:
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 DEMO_PASSWORD = "Browser-Test-2026"
-# Overridable so that two runs on one machine do not share a database.
-BROWSER_DB = os.environ.get("SEKTORAL_BROWSER_DB", "ckan_test_browser")
-BROWSER_REDIS = os.environ.get("SEKTORAL_BROWSER_REDIS",
-                               "redis://127.0.0.1:6379/2")
 
 
 def _free_port() -> int:
@@ -101,12 +98,17 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def live_portal(tmp_path_factory: Any) -> Iterator[dict[str, Any]]:
     """Run ``scripts/demo.sh`` on a fresh database; yield its base URL."""
+    # Overridable so that two runs on one machine do not share a database
+    # (read here, after tests/workers.py gave each xdist worker its own).
+    browser_db = os.environ.get("SEKTORAL_BROWSER_DB", "ckan_test_browser")
+    browser_redis = os.environ.get("SEKTORAL_BROWSER_REDIS",
+                                   "redis://127.0.0.1:6379/2")
     port = _free_port()
     run_dir = tmp_path_factory.mktemp("live-portal")
     env = dict(
         os.environ,
-        SEKTORAL_DB_URL=f"postgresql://ckan_default:pass@127.0.0.1/{BROWSER_DB}",
-        SEKTORAL_REDIS_URL=BROWSER_REDIS,
+        SEKTORAL_DB_URL=f"postgresql://ckan_default:pass@127.0.0.1/{browser_db}",
+        SEKTORAL_REDIS_URL=browser_redis,
         SEKTORAL_PORT=str(port),
         SEKTORAL_DEMO_DIR=str(run_dir),
         SEKTORAL_DEMO_PASSWORD=DEMO_PASSWORD,
@@ -114,7 +116,7 @@ def live_portal(tmp_path_factory: Any) -> Iterator[dict[str, Any]]:
     )
     # Start from an empty database every session.
     subprocess.run(
-        [str(ROOT / "scripts" / "ensure-services.sh"), BROWSER_DB],
+        [str(ROOT / "scripts" / "ensure-services.sh"), browser_db],
         env=env, check=True,
     )
     demo = ROOT / "scripts" / "demo.sh"
