@@ -18,7 +18,7 @@ Schema (:func:`canonical_schema`) declares ``decimalChar "."`` and
   canonical CSV under ``data/`` and its Table Schema
   (``tableschema.json``), built on the fly and checked with frictionless.
 
-Every text cell goes through ``documents.excel.neutralise`` (formula
+Every text cell goes through ``core.cells.neutralise`` (formula
 injection). Everything is built in memory: the files are small tables.
 """
 from __future__ import annotations
@@ -32,7 +32,7 @@ import zipfile
 from typing import Any, Iterator, Optional
 
 from ckanext.sektoral.core import reader
-from ckanext.sektoral.documents.excel import neutralise
+from ckanext.sektoral.core.cells import neutralise
 from ckanext.sektoral.core import symbols as bps
 
 XLSX_MIMETYPE = ("application/vnd.openxmlformats-officedocument."
