@@ -223,8 +223,8 @@ def line_chart(labels: Sequence[str],
     extra = TITLE_LINE * (len(title_lines(title)) - 1)
     top, height = 44 + extra, height + extra
     plot_w, plot_h = width - left - right, height - top - bottom
-    present = [_float(v) for _, vals in series for v in vals]
-    present = [v for v in present if v is not None]
+    numbers = [_float(v) for _, vals in series for v in vals]
+    present = [v for v in numbers if v is not None]
     ticks = nice_ticks(min(present, default=0.0), max(present, default=1.0))
     lo, hi = ticks[0], ticks[-1]
     n = max(len(labels), 1)
