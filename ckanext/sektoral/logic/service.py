@@ -272,8 +272,8 @@ def move(user: model.User, name: str, package_id: str, note: str = "",
                            table=rules(chain))
     except stages.TransitionError as err:
         if err.code == "not_authorized":
-            raise tk.NotAuthorized(_message(err))
-        raise tk.ValidationError({"stage": [_message(err)]})
+            raise tk.NotAuthorized(_message(err)) from err
+        raise tk.ValidationError({"stage": [_message(err)]}) from err
     expected = item.version if version is None else int(version)
 
     if name == "submit":
