@@ -15,7 +15,9 @@ import datetime as dt
 import uuid
 from typing import Any, Optional
 
-from sqlalchemy import Column, DateTime, Index, Integer, UnicodeText
+from sqlalchemy import (
+    Column, DateTime, ForeignKey, Index, Integer, UnicodeText,
+)
 from sqlalchemy.orm import Mapped
 
 from ckanext.sektoral import clock
@@ -39,7 +41,9 @@ class Publication(BaseModel):
 
     __tablename__ = "sektoral_publication"
 
-    cycle_id: Mapped[str] = Column(UnicodeText, primary_key=True)
+    # the foreign key is the migration's (8f3b6e1c4a27)
+    cycle_id: Mapped[str] = Column(UnicodeText, ForeignKey("sektoral_cycle.id"),
+                                   primary_key=True)
     package_id: Mapped[str] = Column(UnicodeText, nullable=False)  # the publikasi dataset
     report_version_id: Mapped[Optional[str]] = Column(UnicodeText)
     report_version: Mapped[Optional[int]] = Column(Integer)
