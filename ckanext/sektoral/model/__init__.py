@@ -66,7 +66,7 @@ class Item(BaseModel):
 
     package_id: Mapped[str] = Column(UnicodeText, primary_key=True)
     cycle_id: Mapped[str] = Column(UnicodeText, ForeignKey("sektoral_cycle.id"),
-                      nullable=False)
+                                   nullable=False)
     owner_org: Mapped[str] = Column(UnicodeText, nullable=False)
     stage: Mapped[str] = Column(UnicodeText, nullable=False)
     version: Mapped[int] = Column(Integer, nullable=False, default=1)
