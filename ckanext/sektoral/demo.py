@@ -559,7 +559,7 @@ def load_cycle(reset: bool = False,
 
     # Step 1: staff import the data list, then send the request letters.
     ids = _import_datalist(run, demo)
-    items = list(zip(demo.items, ids))
+    items = list(zip(demo.items, ids, strict=False))
     for item, pkg_id in items:
         if item.stage != Stage.PLANNED:
             run.call(run.actor("request", item, Stage.PLANNED),

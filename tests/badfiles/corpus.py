@@ -93,7 +93,7 @@ class Case:
 
 
 def _row(**values: str) -> list[str]:
-    row = dict(zip(HEADER, ROWS[0]))
+    row = dict(zip(HEADER, ROWS[0], strict=False))
     row.update(values)
     return [row[h] for h in HEADER]
 

@@ -15,11 +15,11 @@ def test_projected_schedule_chains_the_steps():
     assert [st.step for st in steps] == [1, 2, 3, 4, 5, 6]
     assert steps[0].start == D(2026, 1, 5) and steps[0].started
     assert steps[0].due == D(2026, 1, 9)  # 5 working days Mon-Fri
-    for prev, nxt in zip(steps, steps[1:]):
+    for prev, nxt in zip(steps, steps[1:], strict=False):
         assert nxt.start > prev.due
         assert CAL.working_days_between(prev.due, nxt.start) == 2
         assert not nxt.started
-    for st, days in zip(steps, (5, 60, 60, 15, 1, 1)):
+    for st, days in zip(steps, (5, 60, 60, 15, 1, 1), strict=False):
         assert CAL.working_days_between(st.start, st.due) == days
     # 142 working days in all: more than a semester.
     assert CAL.working_days_between(steps[0].start, steps[-1].due) == 142

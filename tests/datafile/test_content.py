@@ -60,7 +60,7 @@ def test_grouped_looking_numbers_in_a_decimal_point_file(tmp_path):
 
 def test_real_fractions_are_not_ambiguous(tmp_path):
     rows = [HEADER] + [r[:4] + [v] + r[5:] for r, v in
-                       zip(ROWS, ("0.125", "12.5"))]
+                       zip(ROWS, ("0.125", "12.5"), strict=False)]
     path = tmp_path / "f.csv"
     path.write_bytes(csv_bytes(rows))
     assert content.extra_errors(

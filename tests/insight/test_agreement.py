@@ -99,7 +99,7 @@ def test_csv_chart_report_and_preview_agree(published, app):
     # -- the preview (chart data and the page) ---------------------------------
     names = chart["columns"]
     at = names.index("nilai")
-    for shown, row in zip(chart["preview"], rows):
+    for shown, row in zip(chart["preview"], rows, strict=False):
         cell = row["nilai"]
         if value[(row["kode_kabupaten_kota"], int(row["tahun"]))] is None:
             assert shown[at] == cell
@@ -111,7 +111,7 @@ def test_csv_chart_report_and_preview_agree(published, app):
     page_rows = re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>")[1],
                            re.S)
     assert len(page_rows) == len(chart["preview"]) == 20
-    for tr, row in zip(page_rows, rows):
+    for tr, row in zip(page_rows, rows, strict=False):
         tds = re.findall(r"<td>(.*?)</td>", tr, re.S)
         cell = row["nilai"]
         if cell in symbols.CANONICAL_MISSING_VALUES:
@@ -138,7 +138,7 @@ def test_csv_chart_report_and_preview_agree(published, app):
     assert len(pivot["rows"]) == 10
     for row in pivot["rows"]:
         code = labels[row[0]]
-        for year, shown in zip(years, row[1:]):
+        for year, shown in zip(years, row[1:], strict=False):
             cell = cells[(code, year)]
             if value[(code, year)] is None:
                 assert shown == cell, (code, year)

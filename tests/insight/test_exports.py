@@ -84,7 +84,7 @@ def _source(path: str, schema: dict[str, Any], fmt: str) -> list[dict]:
                   format=fmt, detector=Detector(schema_sync=True)) as r:
         for row in r.row_stream:
             values = row.to_dict()
-            for name, cell in zip(NAMES, row.cells):
+            for name, cell in zip(NAMES, row.cells, strict=False):
                 if values.get(name) is None and symbols.symbol(cell):
                     values[name] = symbols.canonical(cell)
             out.append(values)
@@ -103,7 +103,7 @@ def _read_back(csv_path: Path, schema: dict[str, Any]) -> list[dict]:
     rows = Resource(path=csv_path.name, basepath=str(csv_path.parent),
                     schema=Schema.from_descriptor(schema)).read_rows()
     out = []
-    for row, cells in zip(rows, raw):
+    for row, cells in zip(rows, raw, strict=False):
         values = dict(row)
         for name in NAMES:
             if values[name] is None and cells[name]:
@@ -114,7 +114,7 @@ def _read_back(csv_path: Path, schema: dict[str, Any]) -> list[dict]:
 
 def _equal(got: list[dict], expected: list[dict]) -> None:
     assert len(got) == len(expected)
-    for a, b in zip(got, expected):
+    for a, b in zip(got, expected, strict=True):
         for name in NAMES:
             x, y = a[name], b[name]
             if isinstance(y, (Decimal, int)) and not isinstance(y, bool):
@@ -207,7 +207,7 @@ def test_xlsx_download_has_the_same_typed_values(tmp_path):
     wb = load_workbook(io.BytesIO(exports.xlsx_bytes(
         path, schema, metadata=[("Judul", "Uji")], fmt=fmt)))
     rows = list(wb["Data"].iter_rows(values_only=True))
-    got = [dict(zip(NAMES, r)) for r in rows[1:]]
+    got = [dict(zip(NAMES, r, strict=False)) for r in rows[1:]]
     for row in got:
         if isinstance(row["nilai"], float):
             row["nilai"] = Decimal(repr(row["nilai"]))

@@ -102,7 +102,7 @@ def test_a_fixed_number_of_queries(seeded):
     for code in ("PERF-1", "PERF-2"):
         seen: list[str] = []
 
-        def listen(conn, cursor, statement, *args):
+        def listen(conn, cursor, statement, *args, seen=seen):
             seen.append(statement)
 
         sa.event.listen(engine, "before_cursor_execute", listen)
@@ -171,8 +171,8 @@ def test_csv_export(seeded, app):
             "not_submitted", "overdue", "returns", "items_returned",
             "accepted", "avg_working_days", "on_time_pct"]
     for row, expected in zip(body, (EXPECTED_A, EXPECTED_B,
-                                    EXPECTED_EMPTY_B)):
-        values = dict(zip(keys, row[4:]))
+                                    EXPECTED_EMPTY_B), strict=False):
+        values = dict(zip(keys, row[4:], strict=False))
         for key in keys:
             want = expected[key]
             assert values[key] == ("" if want is None else str(want)), key

@@ -82,7 +82,7 @@ def _act(world: dict, role: str, name: str, item_id: str,
 
 def _messages(mail_server) -> list[dict[str, Any]]:
     out = []
-    for _, sender, to, raw in mail_server.get_smtp_messages():
+    for _, _sender, to, raw in mail_server.get_smtp_messages():
         msg = email.message_from_string(raw, policy=email.policy.default)
         out.append({"to": to if isinstance(to, str) else to[0],
                     "subject": str(msg["Subject"]),

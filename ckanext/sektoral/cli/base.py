@@ -122,11 +122,13 @@ def action_command(func: Callable[..., Any]) -> Callable[..., Any]:
                 return func(*args, **kwargs)
             except tk.ValidationError as err:
                 lines = format_validation_error(dict(err.error_dict))
-                raise CommandError("Error: " + "\n".join(lines or [str(err)]))
+                raise CommandError(
+                    "Error: " + "\n".join(lines or [str(err)])) from err
             except tk.NotAuthorized as err:
-                raise CommandError(f"Not authorized: {err}".rstrip(": "))
+                raise CommandError(
+                    f"Not authorized: {err}".rstrip(": ")) from err
             except tk.ObjectNotFound as err:
-                raise CommandError(f"Not found: {err}".rstrip(": "))
+                raise CommandError(f"Not found: {err}".rstrip(": ")) from err
 
     return wrapper
 

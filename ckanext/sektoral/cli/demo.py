@@ -42,7 +42,7 @@ def _load_data(data_dir: Optional[str]) -> demo.DemoData:
     try:
         return demo.data(data_dir)
     except demo.DemoDataError as err:
-        raise CommandError(f"Error: {err}")
+        raise CommandError(f"Error: {err}") from err
 
 
 def _print_users(users: list[Any], password: str) -> None:

@@ -130,7 +130,7 @@ def describe(labels: Sequence[str], values: Sequence[Optional[Number]],
              locale: str, missing_text: str, notes: Notes = None) -> str:
     """``label: value`` pairs for the ``<desc>`` of a chart."""
     parts = []
-    for i, (label, value) in enumerate(zip(labels, values)):
+    for i, (label, value) in enumerate(zip(labels, values, strict=False)):
         parts.append(f"{label}: "
                      f"{shown(value, locale, missing_text, _note(notes, i))}")
     return "; ".join(parts)
@@ -172,7 +172,7 @@ def bar_chart(labels: Sequence[str], values: Sequence[Optional[Number]], *,
                    f'fill="{TEXT_COLOUR}">{escape(format_number(t, locale))}'
                    f'</text>')
     zero = x(0.0)
-    for i, (label, value, raw) in enumerate(zip(labels, numbers, values)):
+    for i, (label, value, raw) in enumerate(zip(labels, numbers, values, strict=False)):
         y = top + i * (bar_h + gap) + gap / 2
         out.append(f'<text x="{left - 8}" y="{y + bar_h * 0.7:.1f}" '
                    f'text-anchor="end" {FONT} font-size="12" '
@@ -223,8 +223,8 @@ def line_chart(labels: Sequence[str],
     extra = TITLE_LINE * (len(title_lines(title)) - 1)
     top, height = 44 + extra, height + extra
     plot_w, plot_h = width - left - right, height - top - bottom
-    present = [_float(v) for _, vals in series for v in vals]
-    present = [v for v in present if v is not None]
+    numbers = [_float(v) for _, vals in series for v in vals]
+    present = [v for v in numbers if v is not None]
     ticks = nice_ticks(min(present, default=0.0), max(present, default=1.0))
     lo, hi = ticks[0], ticks[-1]
     n = max(len(labels), 1)
@@ -253,7 +253,7 @@ def line_chart(labels: Sequence[str],
         out.append(f'<text x="{x(i):.1f}" y="{top + plot_h + 16}" '
                    f'text-anchor="middle" {FONT} font-size="11" '
                    f'fill="{TEXT_COLOUR}">{escape(label)}</text>')
-    for s, (name, vals) in enumerate(series):
+    for s, (_name, vals) in enumerate(series):
         colour = palette[s % len(palette)]
         segment: list[str] = []
         segments: list[list[str]] = []

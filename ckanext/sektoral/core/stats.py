@@ -438,7 +438,7 @@ def _year_over_year(cells: dict[tuple[Any, Any], dict[str, Any]],
     out: dict[str, list[dict[str, Any]]] = {m: [] for m in measures}
     for m in measures:
         for reg in regions:
-            for prev_year, cur_year in zip(years, years[1:]):
+            for prev_year, cur_year in zip(years, years[1:], strict=False):
                 cur = cells.get((reg, cur_year))
                 prev = cells.get((reg, prev_year))
                 value = cur[m].value if cur and not cur[m].missing \

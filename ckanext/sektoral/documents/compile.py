@@ -173,7 +173,7 @@ def combined_xlsx(cycle: Any, datasets: list[dict[str, Any]]) -> bytes:
         meta.append([neutralise(ds["metadata"][k])
                      for k, _l in METADATA_FIELDS]
                     + [", ".join(t for t, d, _f in sheets if d is ds)])
-    for title, ds, f in sheets:
+    for title, _ds, f in sheets:
         ws = wb.create_sheet(title)
         names, rows = read_table(f["path"], f["schema"], f["format"])
         ws.append([neutralise(n) for n in names])

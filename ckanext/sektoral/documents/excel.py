@@ -479,7 +479,7 @@ def _write_guide(ws: Worksheet, fields: Sequence[Mapping[str, Any]],
              "menjadi satu karakter '\u2026' (AutoCorrect), batalkan dengan "
              "Ctrl+Z atau matikan penggantian tersebut.")
 
-    for letter, width in zip("ABCDEFG", (22, 28, 50, 18, 12, 45, 11)):
+    for letter, width in zip("ABCDEFG", (22, 28, 50, 18, 12, 45, 11), strict=True):
         ws.column_dimensions[letter].width = width
 
 

@@ -118,12 +118,12 @@ def svg_to_png(path: str) -> Optional[bytes]:
 def docx_table(doc: Any, header: list[str], rows: list[list[Any]]) -> Any:
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, header):
+    for cell, text in zip(table.rows[0].cells, header, strict=False):
         cell.text = ""
         cell.paragraphs[0].add_run(str(text)).bold = True
     for row in rows:
         cells = table.add_row().cells
-        for cell, value in zip(cells, row):
+        for cell, value in zip(cells, row, strict=False):
             cell.text = "" if value is None else str(value)
     return table
 

@@ -94,7 +94,8 @@ def sektoral_inbox(context: Context, data_dict: DataDict) -> dict[str, Any]:
         try:
             cycle_id = service.get_cycle(data_dict["cycle"]).id
         except tk.ObjectNotFound:
-            raise tk.ValidationError({"cycle": [tk._("Cycle not found")]})
+            raise tk.ValidationError(
+                {"cycle": [tk._("Cycle not found")]}) from None
 
     rows = queries.inbox_rows([o.id for o in orgs], cycle_id)
     notes = queries.latest_return_notes([o.id for o in orgs], cycle_id)

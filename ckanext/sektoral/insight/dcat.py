@@ -194,15 +194,15 @@ def dataset_jsonld(pkg: dict[str, Any], *, dataset_url: str,
     if variables:
         unit = pkg.get("satuan")
         measured = []
-        for field in variables:
+        for variable in variables:
             entry: dict[str, Any] = {"@type": "PropertyValue",
-                                     "propertyID": field.get("name"),
-                                     "name": field.get("title")
-                                     or field.get("name")}
-            if field.get("description"):
-                entry["description"] = field["description"]
-            if unit and field.get("type") in ("number", "integer") \
-                    and not str(field.get("name", "")).startswith("kode_"):
+                                     "propertyID": variable.get("name"),
+                                     "name": variable.get("title")
+                                     or variable.get("name")}
+            if variable.get("description"):
+                entry["description"] = variable["description"]
+            if unit and variable.get("type") in ("number", "integer") \
+                    and not str(variable.get("name", "")).startswith("kode_"):
                 entry["unitText"] = unit
             measured.append(entry)
         doc["variableMeasured"] = measured

@@ -101,11 +101,11 @@ def sektoral_dataset_chart(pkg: dict[str, Any]) -> Optional[dict[str, Any]]:
     view["region_rows"] = [
         {"label": r["name"], "text": charts.shown(r["value"], locale, missing,
                                                   note)}
-        for r, note in zip(data.get("by_region") or [], region_notes)]
+        for r, note in zip(data.get("by_region") or [], region_notes, strict=False)]
     view["year_rows"] = [
         {"label": r["year"], "text": charts.shown(r["value"], locale, missing,
                                                   note)}
-        for r, note in zip(data.get("by_year") or [], year_notes)]
+        for r, note in zip(data.get("by_year") or [], year_notes, strict=False)]
     if data.get("by_region"):
         labels = [r["name"] for r in data["by_region"]]
         values = [r["value"] for r in data["by_region"]]

@@ -129,7 +129,7 @@ def _read(path: str, schema: dict[str, Any], fmt: Optional[str],
                 preview.append([
                     _preview_cell(values.get(name), cell, types.get(name),
                                   table.declared)
-                    for name, cell in zip(columns, row.raw)])
+                    for name, cell in zip(columns, row.raw, strict=False)])
             if measure is None:
                 continue
             grid.add(values.get(region) if region else None,

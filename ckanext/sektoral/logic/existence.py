@@ -231,12 +231,12 @@ def as_missing(refs: list[Ref]) -> Callable[[Callable[..., Any]],
             hidden = hidden_refs(context, data_dict, refs)
             if not hidden:
                 return fn(*args)
-            for ref, kind in hidden.values():
+            for _ref, kind in hidden.values():
                 if kind in _NOT_FOUND:
                     raise tk.ObjectNotFound(tk._(_NOT_FOUND[kind]))
             replaced = copy.deepcopy(data_dict)
             sentinels: dict[str, str] = {}
-            for path, (ref, kind) in hidden.items():
+            for path, (ref, _kind) in hidden.items():
                 sentinel = "sektoral-missing-" + uuid.uuid4().hex
                 _set(replaced, path, sentinel)
                 sentinels[sentinel] = ref

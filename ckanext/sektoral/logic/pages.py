@@ -54,9 +54,9 @@ def cycle_overview(cycles: Iterable[Cycle],
         steps = service.cycle_schedule(cycle)
         per_stage = {s.value: counts[cycle.id].get(s.value, 0) for s in Stage}
         late = sum(n for stage, n in per_stage.items()
-                   if Stage(stage).step and steps[Stage(stage).step - 1].due < on)
-        waiting_steps = sorted({Stage(s).step for s, n in per_stage.items()
-                                if n and Stage(s).step})
+                   if (step := Stage(stage).step) and steps[step - 1].due < on)
+        waiting_steps = sorted({step for s, n in per_stage.items()
+                                if n and (step := Stage(s).step)})
         upcoming = [s for s in steps if s.step in waiting_steps and s.due >= on]
         out.append({
             "cycle": service.cycle_dict(cycle, on),

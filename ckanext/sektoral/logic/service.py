@@ -176,9 +176,11 @@ def may_transition(user: Optional[str], name: str, package_id: str) -> bool:
     except (tk.ObjectNotFound, tk.ValidationError):
         # Let the action report it (404 / not an item), to anyone who may
         # act on some item at all.
-        return bool(user) and (permissions.is_sysadmin(user)
-                               or bool(permissions.positions_of(user))
-                               or _is_some_producer(user, package_id))
+        if not user:
+            return False
+        return (permissions.is_sysadmin(user)
+                or bool(permissions.positions_of(user))
+                or _is_some_producer(user, package_id))
     chain = config.approval_chain()
     table = stages.transitions(chain)
     if name not in table:
@@ -271,8 +273,8 @@ def move(user: model.User, name: str, package_id: str, note: str = "",
                            table=rules(chain))
     except stages.TransitionError as err:
         if err.code == "not_authorized":
-            raise tk.NotAuthorized(_message(err))
-        raise tk.ValidationError({"stage": [_message(err)]})
+            raise tk.NotAuthorized(_message(err)) from err
+        raise tk.ValidationError({"stage": [_message(err)]}) from err
     expected = item.version if version is None else int(version)
 
     if name == "submit":
@@ -398,7 +400,7 @@ def transition_many(context: dict[str, Any], name: str,
                 moved.append(move(user, name, package_id, note, version))
             except tk.ValidationError as err:
                 if len(targets) > 1:  # say which dataset stopped the batch
-                    err.sektoral_dataset = package_id  # type: ignore[attr-defined]
+                    err.sektoral_dataset = package_id
                 raise
     results = settle(context, name, moved)
     for data in results:

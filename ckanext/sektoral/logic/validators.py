@@ -371,7 +371,8 @@ def sektoral_table_schema(value: Any, context: Context) -> Any:
         try:
             value = value.decode("utf-8")
         except UnicodeDecodeError:
-            raise tk.Invalid(tk._("The Table Schema is not UTF-8 text"))
+            raise tk.Invalid(
+                tk._("The Table Schema is not UTF-8 text")) from None
     if isinstance(value, str):
         text = value.strip()
         if not text:
@@ -383,7 +384,7 @@ def sektoral_table_schema(value: Any, context: Context) -> Any:
         except ValueError as e:
             raise tk.Invalid(
                 tk._("The Table Schema is not valid JSON: {error}").format(
-                    error=str(e)))
+                    error=str(e))) from e
     else:
         descriptor = value
     problems = table_schema_errors(descriptor)

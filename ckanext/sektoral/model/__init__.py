@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
+from typing import Any, Optional
 
 from sqlalchemy import (
     BigInteger, Column, Date, DateTime, ForeignKey, Index, Integer,
     UnicodeText,
 )
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped
 
-import ckan.plugins.toolkit as tk
 from ckanext.sektoral import clock
+from ckanext.sektoral.model.base import BaseModel
 
 
 def _uuid() -> str:
@@ -30,19 +31,19 @@ def _now() -> dt.datetime:
     return clock.utcnow()
 
 
-class Cycle(tk.BaseModel):
+class Cycle(BaseModel):
     __tablename__ = "sektoral_cycle"
 
-    id = Column(UnicodeText, primary_key=True, default=_uuid)
-    code = Column(UnicodeText, nullable=False, unique=True)
-    title = Column(UnicodeText, nullable=False)
-    start_date = Column(Date, nullable=False)
-    status = Column(UnicodeText, nullable=False, default="open")
-    notes = Column(UnicodeText, nullable=False, default="")
+    id: Mapped[str] = Column(UnicodeText, primary_key=True, default=_uuid)
+    code: Mapped[str] = Column(UnicodeText, nullable=False, unique=True)
+    title: Mapped[str] = Column(UnicodeText, nullable=False)
+    start_date: Mapped[dt.date] = Column(Date, nullable=False)
+    status: Mapped[str] = Column(UnicodeText, nullable=False, default="open")
+    notes: Mapped[str] = Column(UnicodeText, nullable=False, default="")
     # {"2": "2026-01-12", ...}: the actual start of each step that began.
-    step_starts = Column(JSONB, nullable=False, default=dict)
-    created = Column(DateTime, nullable=False, default=_now)
-    created_by = Column(UnicodeText, nullable=False)
+    step_starts: Mapped[dict[str, Any]] = Column(JSONB, nullable=False, default=dict)
+    created: Mapped[dt.datetime] = Column(DateTime, nullable=False, default=_now)
+    created_by: Mapped[str] = Column(UnicodeText, nullable=False)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -58,21 +59,21 @@ class Cycle(tk.BaseModel):
         }
 
 
-class Item(tk.BaseModel):
+class Item(BaseModel):
     """Workflow state of one dataset of a cycle's data list."""
 
     __tablename__ = "sektoral_item"
 
-    package_id = Column(UnicodeText, primary_key=True)
-    cycle_id = Column(UnicodeText, ForeignKey("sektoral_cycle.id"),
-                      nullable=False)
-    owner_org = Column(UnicodeText, nullable=False)
-    stage = Column(UnicodeText, nullable=False)
-    version = Column(Integer, nullable=False, default=1)
-    stage_changed = Column(DateTime, nullable=False, default=_now)
-    times_returned = Column(Integer, nullable=False, default=0)
-    first_submitted = Column(DateTime)
-    template = Column(UnicodeText)  # Table Schema template name, if any
+    package_id: Mapped[str] = Column(UnicodeText, primary_key=True)
+    cycle_id: Mapped[str] = Column(UnicodeText, ForeignKey("sektoral_cycle.id"),
+                                   nullable=False)
+    owner_org: Mapped[str] = Column(UnicodeText, nullable=False)
+    stage: Mapped[str] = Column(UnicodeText, nullable=False)
+    version: Mapped[int] = Column(Integer, nullable=False, default=1)
+    stage_changed: Mapped[dt.datetime] = Column(DateTime, nullable=False, default=_now)
+    times_returned: Mapped[int] = Column(Integer, nullable=False, default=0)
+    first_submitted: Mapped[Optional[dt.datetime]] = Column(DateTime)
+    template: Mapped[Optional[str]] = Column(UnicodeText)  # Table Schema template name, if any
 
     __table_args__ = (
         Index("sektoral_item_cycle_stage", "cycle_id", "stage"),
@@ -80,22 +81,22 @@ class Item(tk.BaseModel):
     )
 
 
-class Transition(tk.BaseModel):
+class Transition(BaseModel):
     """One row per transition; never updated (a trigger refuses UPDATE)."""
 
     __tablename__ = "sektoral_transition"
 
-    id = Column(BigInteger, primary_key=True, autoincrement=True)
-    package_id = Column(UnicodeText, nullable=False)
-    cycle_id = Column(UnicodeText, nullable=False)
-    transition = Column(UnicodeText, nullable=False)
-    from_stage = Column(UnicodeText)
-    to_stage = Column(UnicodeText, nullable=False)
-    actor_id = Column(UnicodeText, nullable=False)
-    actor_name = Column(UnicodeText, nullable=False)
-    position = Column(UnicodeText, nullable=False)
-    note = Column(UnicodeText, nullable=False, default="")
-    created = Column(DateTime, nullable=False, default=_now)
+    id: Mapped[int] = Column(BigInteger, primary_key=True, autoincrement=True)
+    package_id: Mapped[str] = Column(UnicodeText, nullable=False)
+    cycle_id: Mapped[str] = Column(UnicodeText, nullable=False)
+    transition: Mapped[str] = Column(UnicodeText, nullable=False)
+    from_stage: Mapped[Optional[str]] = Column(UnicodeText)
+    to_stage: Mapped[str] = Column(UnicodeText, nullable=False)
+    actor_id: Mapped[str] = Column(UnicodeText, nullable=False)
+    actor_name: Mapped[str] = Column(UnicodeText, nullable=False)
+    position: Mapped[str] = Column(UnicodeText, nullable=False)
+    note: Mapped[str] = Column(UnicodeText, nullable=False, default="")
+    created: Mapped[dt.datetime] = Column(DateTime, nullable=False, default=_now)
 
     __table_args__ = (
         Index("sektoral_transition_package", "package_id", "id"),
@@ -118,11 +119,11 @@ class Transition(tk.BaseModel):
         }
 
 
-class UserPosition(tk.BaseModel):
+class UserPosition(BaseModel):
     __tablename__ = "sektoral_position"
 
-    user_id = Column(UnicodeText, primary_key=True)
-    position = Column(UnicodeText, primary_key=True)
-    granted_by = Column(UnicodeText, nullable=False)
-    granted = Column(DateTime, nullable=False, default=_now)
+    user_id: Mapped[str] = Column(UnicodeText, primary_key=True)
+    position: Mapped[str] = Column(UnicodeText, primary_key=True)
+    granted_by: Mapped[str] = Column(UnicodeText, nullable=False)
+    granted: Mapped[dt.datetime] = Column(DateTime, nullable=False, default=_now)
 

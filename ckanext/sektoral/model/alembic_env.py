@@ -18,7 +18,8 @@ from ckan.model.meta import metadata
 def run(env_file: str) -> None:
     """Run the migrations of the folder that holds ``env_file``."""
     config = context.config
-    fileConfig(config.config_file_name)
+    if config.config_file_name is not None:  # None: configured in code
+        fileConfig(config.config_file_name)
     name = os.path.basename(os.path.dirname(env_file))
     options = dict(
         target_metadata=metadata,

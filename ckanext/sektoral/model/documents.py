@@ -17,9 +17,10 @@ from sqlalchemy import (
     Boolean, Column, DateTime, ForeignKey, Index, Integer, UnicodeText,
 )
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped
 
-import ckan.plugins.toolkit as tk
 from ckanext.sektoral import clock
+from ckanext.sektoral.model.base import BaseModel
 
 
 def _uuid() -> str:
@@ -34,22 +35,22 @@ def _iso(value: Any) -> Any:
     return value.isoformat() if value is not None else None
 
 
-class Document(tk.BaseModel):
+class Document(BaseModel):
     """A generated document of a cycle (kind ``letter`` or ``compilation``)."""
 
     __tablename__ = "sektoral_document"
 
-    id = Column(UnicodeText, primary_key=True, default=_uuid)
-    cycle_id = Column(UnicodeText, ForeignKey(
+    id: Mapped[str] = Column(UnicodeText, primary_key=True, default=_uuid)
+    cycle_id: Mapped[str] = Column(UnicodeText, ForeignKey(
         "sektoral_cycle.id", ondelete="CASCADE"), nullable=False)
-    kind = Column(UnicodeText, nullable=False)
-    owner_org = Column(UnicodeText)  # letters: the OPD
-    number = Column(UnicodeText, nullable=False, default="")
-    status = Column(UnicodeText, nullable=False, default="pending")
-    error = Column(UnicodeText, nullable=False, default="")
-    files = Column(JSONB, nullable=False, default=dict)  # {"pdf": relpath}
-    created = Column(DateTime, nullable=False, default=_now)
-    created_by = Column(UnicodeText, nullable=False)
+    kind: Mapped[str] = Column(UnicodeText, nullable=False)
+    owner_org: Mapped[Optional[str]] = Column(UnicodeText)  # letters: the OPD
+    number: Mapped[str] = Column(UnicodeText, nullable=False, default="")
+    status: Mapped[str] = Column(UnicodeText, nullable=False, default="pending")
+    error: Mapped[str] = Column(UnicodeText, nullable=False, default="")
+    files: Mapped[dict[str, str]] = Column(JSONB, nullable=False, default=dict)  # {"pdf": relpath}
+    created: Mapped[dt.datetime] = Column(DateTime, nullable=False, default=_now)
+    created_by: Mapped[str] = Column(UnicodeText, nullable=False)
 
     __table_args__ = (
         Index("sektoral_document_cycle_kind", "cycle_id", "kind",
@@ -64,21 +65,21 @@ class Document(tk.BaseModel):
                 "created": _iso(self.created), "created_by": self.created_by}
 
 
-class ReportVersion(tk.BaseModel):
+class ReportVersion(BaseModel):
     __tablename__ = "sektoral_report_version"
 
-    id = Column(UnicodeText, primary_key=True, default=_uuid)
-    cycle_id = Column(UnicodeText, ForeignKey(
+    id: Mapped[str] = Column(UnicodeText, primary_key=True, default=_uuid)
+    cycle_id: Mapped[str] = Column(UnicodeText, ForeignKey(
         "sektoral_cycle.id", ondelete="CASCADE"), nullable=False)
-    version = Column(Integer, nullable=False)
-    status = Column(UnicodeText, nullable=False, default="pending")
-    error = Column(UnicodeText, nullable=False, default="")
-    files = Column(JSONB, nullable=False, default=dict)
-    created = Column(DateTime, nullable=False, default=_now)
-    created_by = Column(UnicodeText, nullable=False)
-    approved = Column(Boolean, nullable=False, default=False)
-    approved_by = Column(UnicodeText)
-    approved_at = Column(DateTime)
+    version: Mapped[int] = Column(Integer, nullable=False)
+    status: Mapped[str] = Column(UnicodeText, nullable=False, default="pending")
+    error: Mapped[str] = Column(UnicodeText, nullable=False, default="")
+    files: Mapped[dict[str, str]] = Column(JSONB, nullable=False, default=dict)
+    created: Mapped[dt.datetime] = Column(DateTime, nullable=False, default=_now)
+    created_by: Mapped[str] = Column(UnicodeText, nullable=False)
+    approved: Mapped[bool] = Column(Boolean, nullable=False, default=False)
+    approved_by: Mapped[Optional[str]] = Column(UnicodeText)
+    approved_at: Mapped[Optional[dt.datetime]] = Column(DateTime)
 
     __table_args__ = (
         Index("sektoral_report_version_cycle", "cycle_id", "version",
@@ -86,30 +87,30 @@ class ReportVersion(tk.BaseModel):
     )
 
 
-class ReportNarrative(tk.BaseModel):
+class ReportNarrative(BaseModel):
     __tablename__ = "sektoral_report_narrative"
 
-    cycle_id = Column(UnicodeText, ForeignKey(
+    cycle_id: Mapped[str] = Column(UnicodeText, ForeignKey(
         "sektoral_cycle.id", ondelete="CASCADE"), primary_key=True)
-    chapter = Column(UnicodeText, primary_key=True)
-    text = Column(UnicodeText, nullable=False, default="")
-    updated = Column(DateTime, nullable=False, default=_now)
-    updated_by = Column(UnicodeText, nullable=False)
+    chapter: Mapped[str] = Column(UnicodeText, primary_key=True)
+    text: Mapped[str] = Column(UnicodeText, nullable=False, default="")
+    updated: Mapped[dt.datetime] = Column(DateTime, nullable=False, default=_now)
+    updated_by: Mapped[str] = Column(UnicodeText, nullable=False)
 
 
-class Analysis(tk.BaseModel):
+class Analysis(BaseModel):
     """Latest analysis of one dataset (replaced by each run)."""
 
     __tablename__ = "sektoral_analysis"
 
-    package_id = Column(UnicodeText, primary_key=True)
-    cycle_id = Column(UnicodeText, ForeignKey(
+    package_id: Mapped[str] = Column(UnicodeText, primary_key=True)
+    cycle_id: Mapped[Optional[str]] = Column(UnicodeText, ForeignKey(
         "sektoral_cycle.id", ondelete="CASCADE"))
-    status = Column(UnicodeText, nullable=False, default="pending")
-    error = Column(UnicodeText, nullable=False, default="")
-    result = Column(JSONB, nullable=False, default=dict)
-    threshold = Column(Integer)
-    created = Column(DateTime, nullable=False, default=_now)
+    status: Mapped[str] = Column(UnicodeText, nullable=False, default="pending")
+    error: Mapped[str] = Column(UnicodeText, nullable=False, default="")
+    result: Mapped[dict[str, Any]] = Column(JSONB, nullable=False, default=dict)
+    threshold: Mapped[Optional[int]] = Column(Integer)
+    created: Mapped[dt.datetime] = Column(DateTime, nullable=False, default=_now)
 
     def as_dict(self) -> dict[str, Any]:
         return {"package_id": self.package_id, "cycle_id": self.cycle_id,

@@ -15,10 +15,13 @@ import datetime as dt
 import uuid
 from typing import Any, Optional
 
-from sqlalchemy import Column, DateTime, Index, Integer, UnicodeText
+from sqlalchemy import (
+    Column, DateTime, ForeignKey, Index, Integer, UnicodeText,
+)
+from sqlalchemy.orm import Mapped
 
-import ckan.plugins.toolkit as tk
 from ckanext.sektoral import clock
+from ckanext.sektoral.model.base import BaseModel
 
 
 def _uuid() -> str:
@@ -33,18 +36,20 @@ def _iso(value: Optional[dt.datetime]) -> Optional[str]:
     return value.isoformat() if value else None
 
 
-class Publication(tk.BaseModel):
+class Publication(BaseModel):
     """A published cycle."""
 
     __tablename__ = "sektoral_publication"
 
-    cycle_id = Column(UnicodeText, primary_key=True)
-    package_id = Column(UnicodeText, nullable=False)  # the publikasi dataset
-    report_version_id = Column(UnicodeText)
-    report_version = Column(Integer)
-    published = Column(DateTime, nullable=False, default=_now)
-    published_by = Column(UnicodeText, nullable=False)
-    dataset_count = Column(Integer, nullable=False, default=0)
+    # the foreign key is the migration's (8f3b6e1c4a27)
+    cycle_id: Mapped[str] = Column(UnicodeText, ForeignKey("sektoral_cycle.id"),
+                                   primary_key=True)
+    package_id: Mapped[str] = Column(UnicodeText, nullable=False)  # the publikasi dataset
+    report_version_id: Mapped[Optional[str]] = Column(UnicodeText)
+    report_version: Mapped[Optional[int]] = Column(Integer)
+    published: Mapped[dt.datetime] = Column(DateTime, nullable=False, default=_now)
+    published_by: Mapped[str] = Column(UnicodeText, nullable=False)
+    dataset_count: Mapped[int] = Column(Integer, nullable=False, default=0)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -63,19 +68,19 @@ REVISION = "revision"
 WITHDRAWAL = "withdrawal"
 
 
-class Notice(tk.BaseModel):
+class Notice(BaseModel):
     """A public notice of a published dataset (revision or withdrawal)."""
 
     __tablename__ = "sektoral_notice"
 
-    id = Column(UnicodeText, primary_key=True, default=_uuid)
-    package_id = Column(UnicodeText, nullable=False)
-    kind = Column(UnicodeText, nullable=False)  # REVISION / WITHDRAWAL
-    note = Column(UnicodeText, nullable=False)
-    created = Column(DateTime, nullable=False, default=_now)
-    created_by = Column(UnicodeText, nullable=False)
+    id: Mapped[str] = Column(UnicodeText, primary_key=True, default=_uuid)
+    package_id: Mapped[str] = Column(UnicodeText, nullable=False)
+    kind: Mapped[str] = Column(UnicodeText, nullable=False)  # REVISION / WITHDRAWAL
+    note: Mapped[str] = Column(UnicodeText, nullable=False)
+    created: Mapped[dt.datetime] = Column(DateTime, nullable=False, default=_now)
+    created_by: Mapped[str] = Column(UnicodeText, nullable=False)
     # A revision is closed when the dataset is published again.
-    closed = Column(DateTime)
+    closed: Mapped[Optional[dt.datetime]] = Column(DateTime)
 
     __table_args__ = (
         Index("sektoral_notice_package", "package_id", "created"),
@@ -93,19 +98,19 @@ class Notice(tk.BaseModel):
         }
 
 
-class PushState(tk.BaseModel):
+class PushState(BaseModel):
     """Where a local dataset stands on the national portal."""
 
     __tablename__ = "sektoral_push"
 
-    package_id = Column(UnicodeText, primary_key=True)
-    remote_name = Column(UnicodeText, nullable=False)
-    remote_id = Column(UnicodeText)
-    status = Column(UnicodeText, nullable=False, default="queued")
-    attempts = Column(Integer, nullable=False, default=0)
-    queued = Column(DateTime)
-    last_pushed = Column(DateTime)
-    error = Column(UnicodeText, nullable=False, default="")
+    package_id: Mapped[str] = Column(UnicodeText, primary_key=True)
+    remote_name: Mapped[str] = Column(UnicodeText, nullable=False)
+    remote_id: Mapped[Optional[str]] = Column(UnicodeText)
+    status: Mapped[str] = Column(UnicodeText, nullable=False, default="queued")
+    attempts: Mapped[int] = Column(Integer, nullable=False, default=0)
+    queued: Mapped[Optional[dt.datetime]] = Column(DateTime)
+    last_pushed: Mapped[Optional[dt.datetime]] = Column(DateTime)
+    error: Mapped[str] = Column(UnicodeText, nullable=False, default="")
 
     def as_dict(self) -> dict[str, Any]:
         return {

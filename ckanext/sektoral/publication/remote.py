@@ -176,7 +176,7 @@ def remote_dataset(pkg: dict[str, Any], cfg: PortalConfig,
         extras["sektoral_first_published"] = dates["first_published"]
     if dates["last_published"]:
         extras["sektoral_last_published"] = dates["last_published"]
-    if withdrawn:
+    if withdrawn and notice is not None:
         label = _label("Withdrawn", "Ditarik")
         text = "{} ({}): {}".format(label, (notice.get("created") or "")[:10],
                                     notice.get("note") or "")
@@ -303,7 +303,7 @@ def push_job(package_id: str) -> None:
         model.Session.remove()
 
 
-def enqueue(package_id: str) -> Optional[str]:
+def enqueue(package_id: str) -> str:
     """Queue the push of one dataset; return the job id."""
     from rq import Retry
 

@@ -214,7 +214,9 @@ def publish_cycle(context: dict[str, Any], cycle_ref: str,
     shutil.rmtree(workdir, ignore_errors=True)
     model.Session.expire_all()
     wf.reindex(package["id"])
-    done = get_publication(cycle.id).as_dict()
+    stored = get_publication(cycle.id)
+    assert stored is not None  # committed above
+    done = stored.as_dict()
     # one event for the whole publication (mail, national portal push)
     wf.committed("publish", [row.as_dict() for row in rows], done)
     return {

@@ -106,7 +106,7 @@ def _as_int(name: str, value: Any, default: int) -> int:
     except (TypeError, ValueError):
         raise PgSearchError(
             "Invalid value {!r} for parameter {!r}: expected an integer".format(
-                value, name))
+                value, name)) from None
 
 
 def _as_list(value: Any) -> list[str]:
@@ -175,7 +175,8 @@ def text_parts(doc: dict[str, Any]) -> tuple[str, str, str, str]:
 _UPSERT = sa.text(
     """
     INSERT INTO {table} AS d (index_id, id, site_id, entity_type, name,
-        state, capacity, dataset_type, permission_labels, title_string, metadata_created, metadata_modified, text_vector, doc,
+        state, capacity, dataset_type, permission_labels, title_string,
+        metadata_created, metadata_modified, text_vector, doc,
         stored, indexed_at)
     VALUES (:index_id, :id, :site_id, :entity_type, :name, :state,
         :capacity, :dataset_type, :permission_labels, :title_string,

@@ -123,7 +123,8 @@ def parse_solr_date(value: str, now: Optional[datetime.datetime] = None
         try:
             result = datetime.datetime.fromisoformat(base.replace("Z", "+00:00"))
         except ValueError:
-            raise LuceneSyntaxError("Invalid Date String: {!r}".format(value))
+            raise LuceneSyntaxError(
+                "Invalid Date String: {!r}".format(value)) from None
         if result.tzinfo is None:
             result = result.replace(tzinfo=datetime.timezone.utc)
     for op, amount, unit in _DATE_MATH_RE.findall(match.group("math") or ""):

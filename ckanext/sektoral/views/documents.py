@@ -46,7 +46,7 @@ def _cycle_or_404(code: str) -> Any:
 
 def _send(relpath: Optional[str], download_name: str, fmt: str) -> Any:
     if not relpath:
-        tk.abort(404, tk._("Document not found"))
+        return tk.abort(404, tk._("Document not found"))
     path = store.abspath(relpath)
     if not os.path.exists(path):
         tk.abort(404, tk._("Document not found"))

@@ -93,7 +93,7 @@ def download(id: str, fmt: str) -> Response:
     resource = tabledata.validated_resource(pkg) \
         if pkg.get("type") == "data-sektoral" else None
     path = tabledata.resource_path(resource) if resource else None
-    if path is None:
+    if resource is None or path is None:
         return tk.abort(404, tk._(
             "This dataset has no validated data file to download"))
     schema = tabledata.resource_schema(resource) or {}

@@ -173,9 +173,10 @@ class _RowValidator:
             values[col.key] = self._value(col, text, error)
 
         for key in FREE_TEXT_COLUMNS:
-            text = values.get(key)
-            if text and is_formula_like(text):
-                error(key, MSG_FORMULA, start=text.lstrip(" \n")[:1] or text[:1])
+            free_text = values.get(key)
+            if free_text and is_formula_like(free_text):
+                error(key, MSG_FORMULA,
+                      start=free_text.lstrip(" \n")[:1] or free_text[:1])
         self._check_length(values, "judul", self.max_title_length, error)
         self._check_length(values, "satuan", MAX_SATUAN_LENGTH, error)
         self._check_length(values, "catatan", MAX_CATATAN_LENGTH, error)
@@ -183,11 +184,11 @@ class _RowValidator:
         judul = values.get("judul") or clean_line(raw.get("judul", ""))
         if judul:
             owner = values.get("opd") or normalize_key(raw.get("opd", ""))
-            key = (owner, normalize_title(judul))
-            if key in self._seen:
-                error("judul", MSG_DUPLICATE, row=self._seen[key])
+            seen_key = (owner, normalize_title(judul))
+            if seen_key in self._seen:
+                error("judul", MSG_DUPLICATE, row=self._seen[seen_key])
             else:
-                self._seen[key] = number
+                self._seen[seen_key] = number
 
         if errors:
             return None, errors

@@ -50,7 +50,7 @@ def chart(analysis: dict[str, Any], title: str,
         patch.remove()
     xs = list(range(len(points)))
     bars = ax.bar(xs, [p[1] for p in points], color="#1f4e78", width=0.7)
-    for bar, point in zip(bars, points):
+    for bar, point in zip(bars, points, strict=False):
         if not point[2]:
             bar.set_facecolor("#9db7d1")
             bar.set_hatch("//")

@@ -151,16 +151,16 @@ def build(cycle: Cycle, version: int,
                 rec["on_time"] += 1
             else:
                 rec["late"] += 1
-        accepted = (item.package_id in published if final
-                    else item.stage in compile_mod.ACCEPTED)
-        files = store.data_files(pkg) if accepted else []
+        is_accepted = (item.package_id in published if final
+                       else item.stage in compile_mod.ACCEPTED)
+        files = store.data_files(pkg) if is_accepted else []
         meta = compile_mod.metadata_row(item, pkg)
-        if accepted or not final:
+        if is_accepted or not final:
             metadata.append(meta)
-        if not accepted or not files:
+        if not is_accepted or not files:
             rec["not_submitted"] += 1
             stage = stage_label(item.stage, tr)
-            if accepted:
+            if is_accepted:
                 reason = "Tidak ada berkas data yang valid"
             elif final:
                 reason = f"Belum dipublikasikan (tahap: {stage})"

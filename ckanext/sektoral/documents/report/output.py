@@ -128,5 +128,5 @@ def render_all(cycle: Cycle, version: int,
     times.append(time.perf_counter())
     log.info("report %s v%s: data %.1f s, html+pdf %.1f s, docx (in "
              "parallel) %.1f s more", cycle.code, version,
-             *(b - a for a, b in zip(times, times[1:])))
+             *(b - a for a, b in zip(times, times[1:], strict=False)))
     return {"html": html.encode("utf-8"), "pdf": pdf, "docx": docx_bytes}
