@@ -42,7 +42,7 @@ def _cycle(data_dict: DataDict) -> Cycle:
     try:
         return store.get_cycle(key)
     except tk.ObjectNotFound:
-        raise tk.ValidationError({"cycle": [tk._("Cycle not found")]})
+        raise tk.ValidationError({"cycle": [tk._("Cycle not found")]}) from None
 
 
 def _org_id(value: Optional[str]) -> Optional[str]:
@@ -268,7 +268,7 @@ def sektoral_report_narrative_update(context: Context, data_dict: DataDict
 
     Example::
 
-        ckanapi action sektoral_report_narrative_update cycle=2026-S1 chapter=2.09 text="Ketersediaan pangan ..."
+        ckanapi action sektoral_report_narrative_update cycle=2026-S1 chapter=2.09 text="Pangan"
     """
     tk.check_access("sektoral_report_narrative_update", context, data_dict)
     cycle = _cycle(data_dict)

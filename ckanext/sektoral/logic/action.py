@@ -589,7 +589,8 @@ def sektoral_bulk_transition(context: Context,
         try:
             tk.check_access("sektoral_" + name, context, {"id": pkg.id})
         except tk.NotAuthorized as err:
-            raise tk.NotAuthorized("%s: %s" % (pkg.title or pkg.name, err))
+            raise tk.NotAuthorized(
+                "%s: %s" % (pkg.title or pkg.name, err)) from err
     ids = [pkg.id for pkg in resolved]
     try:
         results = service.transition_many(
