@@ -71,3 +71,9 @@ def require_secret_key(config_: "dict[str, object]") -> None:
             "SECRET_KEY is not set. Use the ini file that `make demo` "
             "generates (.demo/demo.ini), or give this installation its own "
             "secret (`ckan generate config` writes one).")
+
+
+def analysis_jump_threshold() -> int:
+    """Year-over-year change (%) above which the analysis flags a value."""
+    return int(tk.config.get("ckanext.sektoral.analysis.jump_threshold")
+               or 50)

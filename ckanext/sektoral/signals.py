@@ -20,5 +20,7 @@ import ckan.plugins.toolkit as tk
 #:   ``to_stage``, ``actor_id``, ``actor_name``, ``position``, ``note``,
 #:   ``created``);
 #: * ``publication``: for the publication of a whole cycle, its record
-#:   (``cycle_id``, ``package_id`` of the ``publikasi``, ...), else None.
+#:   (``cycle_id``, ``package_id`` of the ``publikasi``, ...), else None;
+#: * ``cycle``: the cycle's id when the batch was the step for a whole
+#:   cycle (``sektoral_bulk_transition`` with ``cycle``), else None.
 transition = tk.signals.ckanext.signal("sektoral:transition")

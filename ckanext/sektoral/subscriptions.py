@@ -10,12 +10,15 @@ the plugin and disconnects them when it unloads it), as CKAN's own
 * every event: the e-mail of each transition that notifies someone
   (:func:`ckanext.sektoral.notify.on_transition`, a background job);
 * ``accept``: the analysis of the accepted dataset (a background job);
+* ``approve`` of a whole cycle: the cycle's current draft report becomes
+  its approved version;
 * ``publish``, ``reopen``, ``withdraw``: the push to the national portal
   when the automatic push is on (the cycle's ``publikasi`` too when a
   whole cycle is published).
 
-Each receiver only enqueues jobs and never raises: the transition is
-committed and stands whatever happens here.
+Receivers enqueue jobs (the report approval writes one row); a receiver
+that fails is logged by the engine: the transition is committed and
+stands whatever happens here.
 """
 from __future__ import annotations
 
@@ -27,6 +30,7 @@ from ckan import types
 from ckanext.sektoral import notify, signals
 from ckanext.sektoral.core import stages
 from ckanext.sektoral.analysis import job as analysis_job
+from ckanext.sektoral.documents import report as documents_report
 from ckanext.sektoral.publication import remote
 
 log = logging.getLogger(__name__)
@@ -40,6 +44,7 @@ def get_subscriptions() -> types.SignalMapping:
         signals.transition: [
             {"receiver": mail},
             {"sender": "accept", "receiver": analyse},
+            {"sender": "approve", "receiver": approve_report},
         ] + [{"sender": name, "receiver": push} for name in PUSHED_ON],
     }
 
@@ -54,6 +59,14 @@ def analyse(sender: str, rows: list[dict[str, Any]], **kwargs: Any) -> None:
     """Analyse each accepted dataset."""
     for row in rows:
         analysis_job.on_transition(row)  # never raises
+
+
+def approve_report(sender: str, rows: list[dict[str, Any]],
+                   cycle: Optional[str] = None, **kwargs: Any) -> None:
+    """The approval of a whole cycle approves its current draft report
+    (the version the approver read), by the approver."""
+    if cycle and rows:
+        documents_report.approve_current(cycle, rows[0]["actor_name"])
 
 
 def push(sender: str, rows: list[dict[str, Any]],

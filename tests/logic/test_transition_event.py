@@ -243,6 +243,9 @@ def test_receivers_are_connected_by_the_plugin():
     for name in subscriptions.PUSHED_ON:
         assert subscriptions.push in connected[name]
     assert subscriptions.push not in connected["accept"]
+    approvals = set(signals.transition.receivers_for("approve"))
+    assert subscriptions.approve_report in approvals
+    assert subscriptions.approve_report not in connected["publish"]
     # the old import-time receiver of sektoral_publish is gone
     assert not [r for r in tk.signals.action_succeeded.receivers_for(
         "sektoral_publish") if getattr(r, "__module__", "").startswith(
@@ -313,3 +316,18 @@ def test_reopen_and_withdraw_only_through_publication(world, events):
         assert "stage" in err.value.error_dict
     assert events == []
     assert service.get_item(item_id).stage == "dipublikasikan"
+
+
+def test_the_report_is_approved_only_with_a_whole_cycle(monkeypatch):
+    """The approval of a cycle's batch approves its current draft report,
+    by the approver; a single item's approval does not."""
+    from ckanext.sektoral.documents import report
+
+    calls: list[tuple[str, str]] = []
+    monkeypatch.setattr(report, "approve_current",
+                        lambda cycle, user: calls.append((cycle, user)))
+    rows = [{"package_id": "p1", "actor_name": "kadis"}]
+    subscriptions.approve_report("approve", rows=rows, cycle=None)
+    assert calls == []
+    subscriptions.approve_report("approve", rows=rows, cycle="c1")
+    assert calls == [("c1", "kadis")]

@@ -16,7 +16,9 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 
 from ckanext.sektoral.core.stats import analyse
-from ckanext.sektoral.documents import store
+from ckanext.sektoral import config
+from ckanext.sektoral.datafile import files as datafiles
+from ckanext.sektoral.logic.context import site_context
 from ckanext.sektoral.model import Item
 from ckanext.sektoral.model.documents import Analysis
 from ckanext.sektoral import clock
@@ -31,9 +33,9 @@ QUEUE = "default"
 def compute(pkg: dict[str, Any], threshold: Optional[int] = None
             ) -> dict[str, Any]:
     """Analysis of every valid data file of a dataset dict."""
-    threshold = store.jump_threshold() if threshold is None else threshold
+    threshold = config.analysis_jump_threshold() if threshold is None else threshold
     files = []
-    for f in store.data_files(pkg):
+    for f in datafiles.data_files(pkg):
         result = analyse(f["path"], f["schema"], fmt=f["format"],
                          jump_threshold_pct=float(threshold))
         files.append({"resource_id": f["resource"]["id"],
@@ -44,12 +46,12 @@ def compute(pkg: dict[str, Any], threshold: Optional[int] = None
 
 def run_analysis(package_id: str) -> str:
     """Job: analyse one dataset and store the result; returns the status."""
-    context = store.site_context()
+    context = site_context()
     try:
         pkg = tk.get_action("package_show")(context, {"id": package_id})
     except tk.ObjectNotFound:
         return "not_found"
-    threshold = store.jump_threshold()
+    threshold = config.analysis_jump_threshold()
     row = model.Session.get(Analysis, package_id) or Analysis(
         package_id=package_id)
     item = model.Session.get(Item, package_id)

@@ -16,6 +16,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 
 from ckanext.sektoral.core import codes, tables
+from ckanext.sektoral.datafile import files
 from ckanext.sektoral.logic.context import site_context as _site_context
 from ckanext.sektoral.model import Cycle, Item
 from ckanext.sektoral import clock
@@ -40,12 +41,6 @@ def storage_root() -> Path:
         base = tk.config.get("ckan.storage_path") or tempfile.gettempdir()
         path = os.path.join(base, "sektoral", "documents")
     return Path(path)
-
-
-def jump_threshold() -> int:
-    """Year-over-year change (%) above which a value is flagged."""
-    return int(tk.config.get("ckanext.sektoral.analysis.jump_threshold")
-               or 50)
 
 
 def letterhead() -> dict[str, Any]:
@@ -155,33 +150,9 @@ def cycle_items(cycle_id: str, org_id: Optional[str] = None,
 resource_schema = tables.resource_schema
 
 
-def resource_path(res: dict[str, Any]) -> Optional[str]:
-    """Local path of an uploaded resource file (None for links)."""
-    if res.get("url_type") != "upload":
-        return None
-    from ckan.lib import uploader
-    path = uploader.get_resource_uploader(res).get_path(res["id"])
-    return path if os.path.exists(path) else None
-
-
-def data_files(pkg: dict[str, Any]) -> list[dict[str, Any]]:
-    """Valid tabular data files of a dataset: each with its resource,
-    local path, schema and format. A file whose validation did not
-    succeed, or that has no schema, is not a valid data file."""
-    found = []
-    for res in pkg.get("resources") or []:
-        if res.get("jenis_berkas") not in (None, "", "data"):
-            continue
-        schema = resource_schema(res)
-        path = resource_path(res)
-        if schema is None or path is None:
-            continue
-        if res.get("validation_status") not in (None, "success"):
-            continue
-        fmt = (res.get("format") or "").lower() or None
-        found.append({"resource": res, "path": path, "schema": schema,
-                      "format": fmt})
-    return found
+# where data files are: one module for every reader (datafile/files.py)
+resource_path = files.resource_path
+data_files = files.data_files
 
 
 def org_dict(org_id: str) -> dict[str, Any]:

@@ -37,6 +37,7 @@ from decimal import Decimal
 from typing import Any, Optional
 
 from ckanext.sektoral.core import tables
+from ckanext.sektoral.datafile import files
 from ckanext.sektoral.core import reader, series, stats
 from ckanext.sektoral.core import symbols as bps
 
@@ -67,16 +68,8 @@ def validated_resource(pkg: dict[str, Any]) -> Optional[dict[str, Any]]:
                                      or "", r.get("position") or 0))
 
 
-def resource_path(resource: dict[str, Any]) -> Optional[str]:
-    """Local path of an uploaded resource file (None when absent)."""
-    from ckan.lib import uploader
-
-    upload = uploader.get_resource_uploader(resource)
-    get_path = getattr(upload, "get_path", None)
-    if get_path is None:
-        return None
-    path = get_path(resource["id"])
-    return path if path and os.path.exists(path) else None
+#: Local path of an uploaded resource file (datafile/files.py).
+resource_path = files.resource_path
 
 
 def resource_format(resource: dict[str, Any]) -> Optional[str]:

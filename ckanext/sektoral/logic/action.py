@@ -595,15 +595,14 @@ def sektoral_bulk_transition(context: Context,
     try:
         results = service.transition_many(
             context, name, [(pid, None) for pid in ids],
-            data_dict.get("note") or "")
+            data_dict.get("note") or "",
+            cycle=cycle.id if cycle is not None else None)
     except tk.ValidationError as err:
         failed = getattr(err, "sektoral_dataset", None)
         if failed:
             pkg = model.Package.get(failed)
             err.error_dict["dataset"] = [pkg.title if pkg else failed]
         raise
-    if cycle is not None and name == "approve":
-        service.approve_report(cycle.id, context.get("user"))
     return {"count": len(results), "results": results}
 
 

@@ -330,17 +330,19 @@ def atomic(context: dict[str, Any]) -> Iterator[None]:
 
 
 def settle(context: dict[str, Any], name: str, rows: list[Transition],
-           publication: Optional[dict[str, Any]] = None
-           ) -> list[dict[str, Any]]:
+           publication: Optional[dict[str, Any]] = None,
+           cycle: Optional[str] = None) -> list[dict[str, Any]]:
     """After :func:`atomic`: the rows as dicts; once committed, the
     datasets reindexed and the one event sent (with ``defer_commit``:
     kept in the context for :func:`after_commit`)."""
     if context.get("defer_commit"):
         data = [row.as_dict() for row in rows]
-        context.setdefault(PENDING, []).append((name, data, publication))
+        context.setdefault(PENDING, []).append(
+            (name, data, publication, cycle))
         return [dict(d) for d in data]
     model.Session.expire_all()
-    return committed(name, [row.as_dict() for row in rows], publication)
+    return committed(name, [row.as_dict() for row in rows], publication,
+                     cycle)
 
 
 def after_commit(context: dict[str, Any]) -> None:
@@ -350,13 +352,13 @@ def after_commit(context: dict[str, Any]) -> None:
     pending = context.pop(PENDING, [])
     if pending:
         model.Session.expire_all()
-    for name, rows, publication in pending:
-        committed(name, rows, publication)
+    for name, rows, publication, cycle in pending:
+        committed(name, rows, publication, cycle)
 
 
 def committed(name: str, rows: list[dict[str, Any]],
-              publication: Optional[dict[str, Any]] = None
-              ) -> list[dict[str, Any]]:
+              publication: Optional[dict[str, Any]] = None,
+              cycle: Optional[str] = None) -> list[dict[str, Any]]:
     """Committed moves (audit rows as dicts): reindex their datasets, then
     send :data:`~ckanext.sektoral.signals.transition` once. A failing
     receiver is logged: the transition stands."""
@@ -364,7 +366,7 @@ def committed(name: str, rows: list[dict[str, Any]],
         reindex(package_id)
     try:
         signals.transition.send(name, rows=[dict(r) for r in rows],
-                                publication=publication)
+                                publication=publication, cycle=cycle)
     except Exception:
         log.exception("a receiver of the %s event failed", name)
     return rows
@@ -383,12 +385,15 @@ def transition(context: dict[str, Any], name: str, package_id: str,
 
 def transition_many(context: dict[str, Any], name: str,
                     targets: list[tuple[str, Optional[int]]],
-                    note: str = "") -> list[dict[str, Any]]:
+                    note: str = "", cycle: Optional[str] = None
+                    ) -> list[dict[str, Any]]:
     """The same transition on several items, all or nothing: one commit
     after every item moved; the first refusal rolls every move back. One
     event for the batch, once committed. ``name``: one of the six steps'
     transitions (reopen and withdraw add their public notice:
-    :mod:`ckanext.sektoral.publication.service`)."""
+    :mod:`ckanext.sektoral.publication.service`). ``cycle``: the id of
+    the cycle when the batch is the step for all of it (the event says
+    so: its approval also approves the cycle's report)."""
     user = acting_user(context)
     if name in stages.after_publication():
         raise tk.ValidationError({"stage": [tk._(
@@ -402,7 +407,7 @@ def transition_many(context: dict[str, Any], name: str,
                 if len(targets) > 1:  # say which dataset stopped the batch
                     err.sektoral_dataset = package_id
                 raise
-    results = settle(context, name, moved)
+    results = settle(context, name, moved, cycle=cycle)
     for data in results:
         data["status"] = item_info(data["package_id"])
     return results
@@ -414,18 +419,6 @@ def transition_sources(name: str) -> frozenset[Stage]:
     if name not in table:
         raise tk.ValidationError({"transition": [tk._("Unknown step")]})
     return table[name].sources
-
-
-def approve_report(cycle_id: str, user: Optional[str]) -> None:
-    """Record the cycle's current draft report version as approved (when
-    the documents area is installed and a version exists)."""
-    try:
-        from ckanext.sektoral.documents import report
-    except ImportError:
-        return
-    approve = getattr(report, "approve_current", None)
-    if approve is not None:
-        approve(cycle_id, user)
 
 
 def _submit_gate(context: dict[str, Any], package_id: str) -> None:
