@@ -29,13 +29,19 @@ def prepare_db(reset_db: Callable[[], None],
     migrations of ``activity`` (CKAN 2.11 keeps part of the activity schema
     there), ``sektoral`` and ``sektoral_pgsearch``, and ckanext-validation's
     table (2.2.0 has no migrations; created as ``ckan validation init-db``
-    does). The plugins must be loaded."""
+    does); and an empty search index. The plugins must be loaded."""
     from ckanext.sektoral.compat import validation as validation_compat
+
+    from ckan.lib import search
 
     reset_db()
     for plugin in MIGRATED_PLUGINS:
         migrate_db_for(plugin)
     validation_compat.create_tables()
+    # The search index (sektoral_pgsearch's own table) is not one of the
+    # tables reset_db empties: without this an earlier module's datasets
+    # would still be found (whichever module ran before on the worker).
+    search.clear_all()
 
 
 # --- factories --------------------------------------------------------------
