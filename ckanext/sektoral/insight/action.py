@@ -12,7 +12,7 @@ from ckan import model
 from ckan.types import Context, DataDict
 
 from ckanext.sektoral.insight import performance as performance_mod
-from ckanext.sektoral.insight import tabledata
+from ckanext.sektoral.insight import notices, tabledata
 from ckanext.sektoral.logic import schema
 from ckanext.sektoral.model import queries
 
@@ -128,12 +128,10 @@ def chart_data_for(pkg: dict[str, Any]) -> dict[str, Any]:
                             "unit": pkg.get("satuan") or ""}
     if pkg.get("type") != DATA_SEKTORAL:
         return dict(base, reason=tk._("Not a sectoral statistics dataset"))
-    from ckanext.sektoral.publication import service as publication
-
-    notice = publication.withdrawal_notice(pkg["id"])
+    notice = notices.withdrawal_notice(pkg["id"])
     if notice is not None:  # its data must no longer be used
         return dict(base, withdrawn=True, notice=notice,
-                    reason=publication.withdrawal_text(notice))
+                    reason=notices.withdrawal_text(notice))
     resource = tabledata.validated_resource(pkg)
     if resource is None:
         return dict(base, reason=tk._(

@@ -13,6 +13,7 @@ from markupsafe import Markup
 import ckan.plugins.toolkit as tk
 
 from ckanext.sektoral import lang
+from ckanext.sektoral.insight import notices
 
 from ckanext.sektoral.core import formatting
 from ckanext.sektoral.core import charts
@@ -171,10 +172,8 @@ def jsonld_document(pkg: dict[str, Any], *, with_context: bool = True
         for d in (sektoral_data_downloads(pkg) if resource else [])}
     withdrawal = _withdrawal(pkg) if _is_public_data(pkg) else None
     if withdrawal is not None:
-        from ckanext.sektoral.publication import service as publication
-
         withdrawal = dict(withdrawal,
-                          text=publication.withdrawal_text(withdrawal))
+                          text=notices.withdrawal_text(withdrawal))
     return dcat.dataset_jsonld(
         pkg, dataset_url=tk.url_for("dataset.read", id=pkg["name"],
                                     _external=True),
@@ -184,9 +183,7 @@ def jsonld_document(pkg: dict[str, Any], *, with_context: bool = True
 
 
 def _withdrawal(pkg: dict[str, Any]) -> Optional[dict[str, Any]]:
-    from ckanext.sektoral.publication import service as publication
-
-    return publication.withdrawal_notice(pkg["id"])
+    return notices.withdrawal_notice(pkg["id"])
 
 
 def script_json(document: Any) -> Markup:

@@ -20,7 +20,6 @@ Actions call these after their auth check; nothing here reads the request.
 """
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
 import os
@@ -36,6 +35,10 @@ from ckan import model
 from ckan.lib import uploader
 
 from ckanext.sektoral.documents import report as documents_report
+# what the public sees of a dataset: its notices (one place)
+from ckanext.sektoral.insight.notices import (  # noqa: F401 (re-exported)
+    notice_for, publish_dates, withdrawal_notice, withdrawal_text,
+)
 from ckanext.sektoral.logic import permissions
 from ckanext.sektoral.logic import service as wf
 from ckanext.sektoral.logic.context import site_context
@@ -334,79 +337,3 @@ def may_after_publication(user: Optional[str], name: str,
     pkg = model.Package.get(package_id or "")
     actor = permissions.actor(user, pkg.owner_org if pkg else None)
     return stages.actor_may(actor, rule, Stage.PUBLISHED)
-
-
-# -- what the public sees ------------------------------------------------------------
-
-def publish_dates(package_id: str) -> dict[str, Optional[str]]:
-    """First and last publication of a dataset (from the audit log)."""
-    first, last = model.Session.query(
-        sa.func.min(Transition.created), sa.func.max(Transition.created)
-    ).filter(Transition.package_id == package_id,
-             Transition.transition == "publish").one()
-    return {"first_published": first.isoformat() if first else None,
-            "last_published": last.isoformat() if last else None}
-
-
-def _last_publish(package_id: str) -> Optional[dt.datetime]:
-    return model.Session.query(sa.func.max(Transition.created)).filter(
-        Transition.package_id == package_id,
-        Transition.transition == "publish").scalar()
-
-
-def _current_withdrawal(package_id: str) -> Optional[Notice]:
-    """The withdrawal in force: the latest withdrawal notice, unless the
-    dataset was published again after it (a revision lifted it)."""
-    withdrawal = model.Session.query(Notice).filter(
-        Notice.package_id == package_id, Notice.kind == WITHDRAWAL).order_by(
-        Notice.created.desc()).first()
-    if withdrawal is None:
-        return None
-    last = _last_publish(package_id)
-    if last is not None and last > withdrawal.created:
-        return None
-    return withdrawal
-
-
-def withdrawal_notice(package_id: str) -> Optional[dict[str, Any]]:
-    """The withdrawal in force of a dataset (its notice, ``state``
-    ``withdrawn``), or None: the gate of every data download and chart
-    series."""
-    withdrawal = _current_withdrawal(package_id)
-    if withdrawal is None:
-        return None
-    data = withdrawal.as_dict()
-    data.update(publish_dates(package_id), state="withdrawn")
-    return data
-
-
-def withdrawal_text(notice: dict[str, Any]) -> str:
-    """The notice as one sentence (410 answers, API, DCAT)."""
-    created = (notice.get("created") or "")[:10]
-    return tk._("This dataset was withdrawn on %(date)s and its data must "
-                "no longer be used. Withdrawal notice: %(note)s") % {
-        "date": created, "note": notice.get("note") or ""}
-
-
-def notice_for(package_id: str) -> Optional[dict[str, Any]]:
-    """The public notice of a dataset: its withdrawal while in force
-    (always shown), else its latest revision (open while the dataset is
-    being corrected, then shown as revised with the date it was published
-    again); None if the dataset has neither."""
-    withdrawn = withdrawal_notice(package_id)
-    if withdrawn is not None:
-        return withdrawn
-    revision = model.Session.query(Notice).filter(
-        Notice.package_id == package_id, Notice.kind == REVISION).order_by(
-        Notice.created.desc()).first()
-    if revision is None:
-        return None
-    data = revision.as_dict()
-    data.update(publish_dates(package_id))
-    republished = model.Session.query(sa.func.min(Transition.created)).filter(
-        Transition.package_id == package_id,
-        Transition.transition == "publish",
-        Transition.created > revision.created).scalar()
-    data["state"] = "revised" if republished else "under_revision"
-    data["revised"] = republished.isoformat() if republished else None
-    return data

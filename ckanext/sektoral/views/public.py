@@ -29,7 +29,7 @@ from flask import Blueprint, Response
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.sektoral.insight import dcat, exports, tabledata
+from ckanext.sektoral.insight import dcat, exports, notices, tabledata
 from ckanext.sektoral.insight.helpers import DOWNLOADS, jsonld_document
 from ckanext.sektoral.core import symbols as bps
 from ckanext.sektoral import lang as sektoral_lang
@@ -72,15 +72,11 @@ def _published_dataset(id: str) -> dict[str, Any]:
 
 def _gone(notice: dict[str, Any]) -> Any:
     """410 with the withdrawal notice (CKAN's error page)."""
-    from ckanext.sektoral.publication import service as publication
-
-    return tk.abort(410, publication.withdrawal_text(notice))
+    return tk.abort(410, notices.withdrawal_text(notice))
 
 
 def _withdrawn(package_id: str) -> Any:
-    from ckanext.sektoral.publication import service as publication
-
-    return publication.withdrawal_notice(package_id)
+    return notices.withdrawal_notice(package_id)
 
 
 def download(id: str, fmt: str) -> Response:
@@ -120,8 +116,6 @@ def download(id: str, fmt: str) -> Response:
 def chart_data(id: str) -> Response:
     """The chart series of a dataset as JSON (whoever may read it); 410
     with the notice for a withdrawn dataset."""
-    from ckanext.sektoral.publication import service as publication
-
     try:
         data = tk.get_action("sektoral_chart_data")(_context(), {"id": id})
     except (tk.ObjectNotFound, tk.NotAuthorized):
@@ -131,7 +125,7 @@ def chart_data(id: str) -> Response:
         status = 410
         data = {"id": data["id"], "available": False, "withdrawn": True,
                 "notice": data["notice"],
-                "message": publication.withdrawal_text(data["notice"])}
+                "message": notices.withdrawal_text(data["notice"])}
     return Response(json.dumps(data, ensure_ascii=False), status=status,
                     mimetype="application/json")
 
