@@ -83,6 +83,22 @@ def clean_index(with_plugins: None, reset_index: Callable[[], None]) -> None:
     reset_index()
 
 
+@pytest.fixture
+def events() -> Iterator[list[tuple[str, dict[str, Any]]]]:
+    """Every ``sektoral:transition`` event sent during the test, as
+    ``(sender, kwargs)``."""
+    from ckanext.sektoral import signals
+
+    sent: list[tuple[str, dict[str, Any]]] = []
+
+    def receiver(sender: str, **kwargs: Any) -> None:
+        sent.append((sender, kwargs))
+
+    signals.transition.connect(receiver)
+    yield sent
+    signals.transition.disconnect(receiver)
+
+
 # -- the live portal (browser tests, the leak matrix of tests/security) ----
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]

@@ -12,6 +12,7 @@ import pytest
 import ckan.plugins.toolkit as tk
 from ckan.tests import helpers
 
+from ckanext.sektoral.datafile import files as datafiles
 from ckanext.sektoral.insight import tabledata
 from ckanext.sektoral.publication import remote, service
 from tests.factories import call_as
@@ -43,7 +44,7 @@ def test_withdrawn_data_answers_410_until_a_revision_is_published(seeded,
     assert {r.status_code for r in before.values()} == {200}
     chart = json.loads(before[urls[3]].get_data(as_text=True))
     assert chart["available"] is True and chart["by_year"]
-    path = tabledata.resource_path(tabledata.validated_resource(pkg))
+    path = datafiles.resource_path(tabledata.validated_resource(pkg))
 
     call_as(users["staf"], "sektoral_withdraw", id=pkg["id"], note=NOTE)
 

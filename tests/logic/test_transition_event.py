@@ -60,19 +60,6 @@ def _as(world: dict[str, Any], role: str) -> dict[str, Any]:
     return {"user": world["users"][role]["name"]}
 
 
-@pytest.fixture
-def events():
-    """Every ``sektoral:transition`` event sent during the test."""
-    sent: list[tuple[str, dict[str, Any]]] = []
-
-    def receiver(sender: str, **kwargs: Any) -> None:
-        sent.append((sender, kwargs))
-
-    signals.transition.connect(receiver)
-    yield sent
-    signals.transition.disconnect(receiver)
-
-
 def _mail_jobs() -> int:
     return len(jobs.get_queue(notify.QUEUE).jobs)
 

@@ -11,7 +11,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.tests import factories, helpers
 
-from ckanext.sektoral import notify, signals
+from ckanext.sektoral import notify
 from ckanext.sektoral.logic import service as wf
 from ckanext.sektoral.model import Item, Transition
 from ckanext.sektoral.model.publication import Notice, Publication
@@ -359,19 +359,6 @@ def test_the_documents_area_report_is_asked(walidata):
 
 
 # -- one engine, one event ----------------------------------------------------------
-
-@pytest.fixture
-def events():
-    """Every ``sektoral:transition`` event sent during the test."""
-    sent: list[tuple[str, dict[str, Any]]] = []
-
-    def receiver(sender: str, **kwargs: Any) -> None:
-        sent.append((sender, kwargs))
-
-    signals.transition.connect(receiver)
-    yield sent
-    signals.transition.disconnect(receiver)
-
 
 def test_publishing_a_cycle_sends_one_event(walidata, report, events):
     users, org = walidata

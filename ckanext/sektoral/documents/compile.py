@@ -21,6 +21,7 @@ import re
 import zipfile
 from typing import Any, Iterator
 
+from ckanext.sektoral.datafile import files as datafiles
 from ckanext.sektoral.documents import store
 from ckanext.sektoral.documents.excel import neutralise
 from ckanext.sektoral.insight import exports
@@ -80,7 +81,7 @@ def gather(cycle_id: str) -> list[dict[str, Any]]:
     found = []
     for item, pkg in store.cycle_items(cycle_id, stages=ACCEPTED):
         found.append({"item": item, "pkg": pkg,
-                      "files": store.data_files(pkg),
+                      "files": datafiles.data_files(pkg),
                       "metadata": metadata_row(item, pkg)})
     return found
 

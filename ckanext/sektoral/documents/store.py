@@ -16,7 +16,6 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 
 from ckanext.sektoral.core import codes, tables
-from ckanext.sektoral.datafile import files
 from ckanext.sektoral.logic.context import site_context as _site_context
 from ckanext.sektoral.model import Cycle, Item
 from ckanext.sektoral import clock
@@ -150,9 +149,6 @@ def cycle_items(cycle_id: str, org_id: Optional[str] = None,
 resource_schema = tables.resource_schema
 
 
-# where data files are: one module for every reader (datafile/files.py)
-resource_path = files.resource_path
-data_files = files.data_files
 
 
 def org_dict(org_id: str) -> dict[str, Any]:

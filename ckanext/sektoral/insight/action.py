@@ -12,6 +12,7 @@ from ckan import model
 from ckan.types import Context, DataDict
 
 from ckanext.sektoral.insight import performance as performance_mod
+from ckanext.sektoral.datafile import files as datafiles
 from ckanext.sektoral.insight import notices, tabledata
 from ckanext.sektoral.logic import schema
 from ckanext.sektoral.model import queries
@@ -136,7 +137,7 @@ def chart_data_for(pkg: dict[str, Any]) -> dict[str, Any]:
     if resource is None:
         return dict(base, reason=tk._(
             "No data file with a Table Schema has passed validation yet"))
-    path = tabledata.resource_path(resource)
+    path = datafiles.resource_path(resource)
     if path is None:
         return dict(base, reason=tk._("The data file could not be found."))
     schema = tabledata.resource_schema(resource) or {}

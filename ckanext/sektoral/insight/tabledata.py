@@ -37,7 +37,6 @@ from decimal import Decimal
 from typing import Any, Optional
 
 from ckanext.sektoral.core import tables
-from ckanext.sektoral.datafile import files
 from ckanext.sektoral.core import reader, series, stats
 from ckanext.sektoral.core import symbols as bps
 
@@ -68,8 +67,6 @@ def validated_resource(pkg: dict[str, Any]) -> Optional[dict[str, Any]]:
                                      or "", r.get("position") or 0))
 
 
-#: Local path of an uploaded resource file (datafile/files.py).
-resource_path = files.resource_path
 
 
 def resource_format(resource: dict[str, Any]) -> Optional[str]:

@@ -29,6 +29,7 @@ from flask import Blueprint, Response
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.sektoral.datafile import files as datafiles
 from ckanext.sektoral.insight import dcat, exports, notices, tabledata
 from ckanext.sektoral.insight.helpers import DOWNLOADS, jsonld_document
 from ckanext.sektoral.core import symbols as bps
@@ -88,7 +89,7 @@ def download(id: str, fmt: str) -> Response:
         return _gone(notice)
     resource = tabledata.validated_resource(pkg) \
         if pkg.get("type") == "data-sektoral" else None
-    path = tabledata.resource_path(resource) if resource else None
+    path = datafiles.resource_path(resource) if resource else None
     if resource is None or path is None:
         return tk.abort(404, tk._(
             "This dataset has no validated data file to download"))

@@ -6,7 +6,7 @@ import io
 from typing import Any, Optional
 
 from ckanext.sektoral.core.series import year_series
-from ckanext.sektoral.documents.report import formats
+from ckanext.sektoral.core import formatting
 
 
 _FIGURE: Any = None
@@ -28,7 +28,7 @@ def _figure() -> Any:
         ax = fig.add_axes((0.13, 0.14, 0.85, 0.74))
         ax.tick_params(labelsize=7)
         ax.yaxis.set_major_formatter(FuncFormatter(
-            lambda v, _p: formats.num(float(v))))
+            lambda v, _p: formatting.number(float(v))))
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
         _FIGURE = (fig, ax)

@@ -20,7 +20,8 @@ from typing import Any, Optional
 from ckan import model
 
 from ckanext.sektoral import clock
-from ckanext.sektoral.core import series
+from ckanext.sektoral.core import formatting, series
+from ckanext.sektoral.datafile import files as datafiles
 from ckanext.sektoral.documents import compile as compile_mod
 from ckanext.sektoral.documents import store
 from ckanext.sektoral.documents.report import charts, formats, narratives
@@ -68,7 +69,7 @@ def _pivot(path: str, schema: dict[str, Any], fmt: Optional[str],
         return {}
     _names, rows = compile_mod.read_table(path, schema, fmt)
     return series.pivot(rows, schema, analysis,
-                        region_label=store.region_label, number=formats.num,
+                        region_label=store.region_label, number=formatting.number,
                         max_rows=MAX_TABLE_ROWS, max_cols=MAX_TABLE_COLS)
 
 
@@ -153,7 +154,7 @@ def build(cycle: Cycle, version: int,
                 rec["late"] += 1
         is_accepted = (item.package_id in published if final
                        else item.stage in compile_mod.ACCEPTED)
-        files = store.data_files(pkg) if is_accepted else []
+        files = datafiles.data_files(pkg) if is_accepted else []
         meta = compile_mod.metadata_row(item, pkg)
         if is_accepted or not final:
             metadata.append(meta)

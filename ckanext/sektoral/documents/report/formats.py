@@ -1,14 +1,6 @@
-"""Numbers as the report writes them (Indonesian: ``1.234,5``, ``42%``)."""
+"""Shares as the report writes them (``42%``; numbers go through
+:func:`ckanext.sektoral.core.formatting.number`)."""
 from __future__ import annotations
-
-from typing import Any
-
-from ckanext.sektoral.core import formatting
-
-
-def num(value: Any) -> str:
-    """Indonesian number format: 1.234,5 (the portal's one formatter)."""
-    return formatting.number(value)
 
 
 def pct(part: int, whole: int) -> str:
