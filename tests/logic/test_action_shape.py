@@ -47,7 +47,9 @@ BOGUS: dict[str, Any] = {
 
 #: Chained core actions that run code of the extension before core's own
 #: check (the others run theirs after core's action, which checked).
-CHAINED_CHECKING_FIRST = ("package_delete",)
+CHAINED_CHECKING_FIRST = ("package_delete", "package_update",
+                          "bulk_update_public", "bulk_update_private",
+                          "bulk_update_delete")
 
 
 def _own_actions() -> dict[str, Any]:

@@ -19,7 +19,7 @@ from ckanext.sektoral.documents import compile as compile_mod
 from ckanext.sektoral.documents import letter as letter_mod
 from ckanext.sektoral.documents import report as report_mod
 from ckanext.sektoral.documents import store
-from ckanext.sektoral.logic import permissions, schema
+from ckanext.sektoral.logic import permissions, schema, service
 from ckanext.sektoral.model import Cycle, Item
 from ckanext.sektoral.model import documents as documents_model
 from ckanext.sektoral.model.documents import Document
@@ -100,7 +100,11 @@ def sektoral_letters_generate(context: Context, data_dict: DataDict
         raise tk.ValidationError({"cycle": [tk._(
             "The cycle has no items yet")]})
     user = context.get("user") or ""
-    return [_letter_dict(letter_mod.generate(cycle, o, user)) for o in orgs]
+    generated = [letter_mod.generate(cycle, o, user) for o in orgs]
+    service.commit(context)
+    stale = [path for _doc, replaced in generated for path in replaced]
+    service.when_committed(context, lambda: store.remove(stale))
+    return [_letter_dict(doc) for doc, _replaced in generated]
 
 
 @tk.validate_action_data(schema.sektoral_cycle_ref_schema)
@@ -157,11 +161,13 @@ def sektoral_compilation_generate(context: Context, data_dict: DataDict
     tk.check_access("sektoral_compilation_generate", context, data_dict)
     cycle = _cycle(data_dict)
     doc = compile_mod.new(cycle, context.get("user") or "")
-    job = tk.enqueue_job(compile_mod.run_compilation, [doc.id],
-                         title=f"sektoral: compilation {cycle.code}",
-                         queue=analysis_job.QUEUE)
+    service.commit(context)
     data = _compilation_dict(doc)
-    data["job_id"] = _job_id(job)
+    data["job_id"] = None
+    service.when_committed(context, lambda: data.update(job_id=_job_id(
+        tk.enqueue_job(compile_mod.run_compilation, [doc.id],
+                       title=f"sektoral: compilation {cycle.code}",
+                       queue=analysis_job.QUEUE))))
     return data
 
 
@@ -212,12 +218,13 @@ def sektoral_report_generate(context: Context, data_dict: DataDict
     tk.check_access("sektoral_report_generate", context, data_dict)
     cycle = _cycle(data_dict)
     row = report_mod.new_version(cycle, context.get("user") or "")
-    job = tk.enqueue_job(report_mod.run_report, [row.id],
-                         title=f"sektoral: report {cycle.code} "
-                               f"v{row.version}",
-                         queue=analysis_job.QUEUE)
+    service.commit(context)
     data = _version_out(report_mod.version_dict(row))
-    data["job_id"] = _job_id(job)
+    data["job_id"] = None
+    title = f"sektoral: report {cycle.code} v{row.version}"
+    service.when_committed(context, lambda: data.update(job_id=_job_id(
+        tk.enqueue_job(report_mod.run_report, [row.id], title=title,
+                       queue=analysis_job.QUEUE))))
     return data
 
 
@@ -276,8 +283,10 @@ def sektoral_report_narrative_update(context: Context, data_dict: DataDict
     if chapter not in {c["key"] for c in report_mod.chapters(cycle.id)}:
         raise tk.ValidationError({"chapter": [tk._(
             "No such chapter in this cycle's report")]})
-    return report_mod.set_narrative(cycle.id, chapter, data_dict["text"],
-                                    context.get("user") or "")
+    result = report_mod.set_narrative(cycle.id, chapter, data_dict["text"],
+                                      context.get("user") or "")
+    service.commit(context)
+    return result
 
 
 def _item_package(data_dict: DataDict) -> str:

@@ -199,7 +199,8 @@ KIND = "compilation"
 
 
 def new(cycle: Any, user_name: str) -> Any:
-    """Record a pending compilation (committed); the job renders it."""
+    """Record a pending compilation (flushed: the caller commits, then
+    enqueues the job that renders it)."""
     from ckan import model
     from ckanext.sektoral.model.documents import Document
 
@@ -207,7 +208,7 @@ def new(cycle: Any, user_name: str) -> Any:
                    created_by=user_name, created=clock.utcnow(),
                    files={})
     model.Session.add(row)
-    model.Session.commit()
+    model.Session.flush()
     return row
 
 

@@ -34,6 +34,7 @@ def generate(cycle_code: str) -> dict[str, Any]:
         for org_id in letter.letter_orgs(cycle.id):
             if letter.get(cycle.id, org_id) is None:
                 letter.generate(cycle, org_id, STAFF)
+                model.Session.commit()
         done["letters"] = len(letter.letter_orgs(cycle.id))
         accepted = [r[0] for r in model.Session.query(Item.package_id).filter(
             Item.cycle_id == cycle.id,

@@ -8,7 +8,6 @@ nomor); files are written atomically before the record changes.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from typing import Any, Optional
 
 from ckan import model
@@ -157,8 +156,11 @@ def get(cycle_id: str, org_id: str) -> Optional[Document]:
         Document.owner_org == org_id, Document.status == "ok").first()
 
 
-def generate(cycle: Cycle, org_id: str, user_name: str) -> Document:
-    """Render the OPD's letter (PDF + DOCX) and record it (committed)."""
+def generate(cycle: Cycle, org_id: str, user_name: str
+             ) -> tuple[Document, list[str]]:
+    """Render the OPD's letter (PDF + DOCX) and record it (flushed: the
+    caller commits); with the files of the letter it replaced, which the
+    caller removes once committed (:func:`store.remove`)."""
     existing = model.Session.query(Document).filter(
         Document.cycle_id == cycle.id, Document.kind == KIND,
         Document.owner_org == org_id).first()
@@ -193,11 +195,5 @@ def generate(cycle: Cycle, org_id: str, user_name: str) -> Document:
     doc.created = clock.utcnow()
     doc.created_by = user_name
     model.Session.add(doc)
-    model.Session.commit()
-    for relpath in previous.values():  # the replaced letter's files
-        if relpath not in files.values():
-            try:
-                os.remove(store.abspath(relpath))
-            except OSError:
-                pass
-    return doc
+    model.Session.flush()
+    return doc, [p for p in previous.values() if p not in files.values()]

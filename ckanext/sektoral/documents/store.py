@@ -93,6 +93,16 @@ def write_atomic(relpath: str, content: bytes) -> str:
 
 # -- dates --------------------------------------------------------------------
 
+def remove(relpaths: list[str]) -> None:
+    """Remove stored files no row names any more (a missing one is
+    fine)."""
+    for relpath in relpaths:
+        try:
+            os.remove(abspath(relpath))
+        except OSError:
+            pass
+
+
 def date_id(value: Any) -> str:
     """``17 Maret 2026`` (official documents are Indonesian)."""
     return formatting.date(value, "id")

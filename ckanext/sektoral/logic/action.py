@@ -63,15 +63,6 @@ __all__: list[str] = [
 ]
 
 
-def _commit(context: Context) -> bool:
-    """Commit, unless the caller defers it (``context["defer_commit"]``,
-    as CKAN core actions do); whether it committed."""
-    if context.get("defer_commit"):
-        return False
-    model.Session.commit()
-    return True
-
-
 def _ui_lang(data_dict: DataDict) -> str:
     return data_dict.get("lang") or sektoral_lang.current()
 
@@ -182,8 +173,7 @@ def sektoral_cycle_create(context: Context, data_dict: DataDict) -> dict[str, An
         start_date=start.date() if hasattr(start, "date") else start,
         notes=data_dict.get("notes") or "", status="open", step_starts={},
         created_by=user.name if user else "")
-    if not _commit(context):
-        model.Session.flush()
+    service.commit(context)
     return service.cycle_dict(cycle)
 
 
@@ -203,7 +193,7 @@ def sektoral_cycle_update(context: Context, data_dict: DataDict) -> dict[str, An
     for key in ("title", "notes", "status"):
         if key in data_dict:
             setattr(cycle, key, data_dict[key])
-    _commit(context)
+    service.commit(context)
     return service.cycle_dict(cycle)
 
 
@@ -319,12 +309,18 @@ def sektoral_item_create(context: Context, data_dict: DataDict) -> dict[str, Any
             satuan=ton level_penyajian=kabupaten_kota
     """
     tk.check_access("sektoral_item_create", context, data_dict)
-    return _create_item(context, data_dict,
-                        defer_commit=bool(context.get("defer_commit")))
+    package = _create_item(context, data_dict)
+    if not service.commit(context):
+        service.when_committed(context, lambda: _reindex([package["id"]]))
+        return package
+    service.reindex(package["id"])
+    return tk.get_action("package_show")(site_context(),
+                                         {"id": package["id"]})
 
 
-def _create_item(context: Context, data_dict: DataDict,
-                 defer_commit: bool = False) -> dict[str, Any]:
+def _create_item(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The item's dataset and its row and first audit row (flushed; the
+    caller commits and reindexes)."""
     import uuid
 
     cycle = service.get_cycle(data_dict["cycle"])
@@ -347,12 +343,7 @@ def _create_item(context: Context, data_dict: DataDict,
                             data_dict.get("template"))
     service.record(item, "create", None, Stage.PLANNED.value, user,
                    _staff_position(user), "")
-    if defer_commit:
-        return package
-    model.Session.commit()
-    service.reindex(package["id"])
-    return tk.get_action("package_show")(site_context(),
-                                         {"id": package["id"]})
+    return package
 
 
 #: Largest data-list file accepted (bytes).
@@ -423,17 +414,19 @@ def sektoral_datalist_import(context: Context, data_dict: DataDict) -> dict[str,
                 cycle=cycle.id, template=item.template,
                 __extras={k: v for k, v in fields.items()
                           if k not in ("owner_org", "title")},
-                owner_org=fields["owner_org"], title=fields["title"]),
-                defer_commit=True)
+                owner_org=fields["owner_org"], title=fields["title"]))
             created.append(package["id"])
-        if not _commit(context):
-            return dict(preview, created=created)
+        service.commit(context)
     except Exception:
         model.Session.rollback()
         raise
-    for package_id in created:
-        service.reindex(package_id)
+    service.when_committed(context, lambda: _reindex(created))
     return dict(preview, created=created)
+
+
+def _reindex(package_ids: list[str]) -> None:
+    for package_id in package_ids:
+        service.reindex(package_id)
 
 
 def _existing_duplicates(cycle: Cycle, items: Any) -> list[dict[str, Any]]:
@@ -650,8 +643,7 @@ def sektoral_position_assign(context: Context, data_dict: DataDict) -> dict[str,
     granter = permissions.user_object(context.get("user"))
     position = queries.grant_position(user.id, data_dict["position"],
                                       granter.name if granter else "")
-    if not _commit(context):
-        model.Session.flush()
+    service.commit(context)
     return _position_dict(position, user)
 
 
@@ -668,7 +660,7 @@ def sektoral_position_revoke(context: Context, data_dict: DataDict) -> dict[str,
     if user is None:
         raise tk.ValidationError({"user": [tk._("User not found")]})
     revoked = queries.revoke_position(user.id, data_dict["position"])
-    _commit(context)
+    service.commit(context)
     return {"user": user.name, "position": data_dict["position"],
             "revoked": revoked}
 
@@ -708,6 +700,9 @@ def package_update(next_action: Any, context: Context,
 
     data_dict.pop(STATUS_KEY, None)
     guards.normalise_booleans(data_dict)
+    # who may update first (core's rule; a refused caller learns nothing
+    # of the item), then what an item allows
+    tk.check_access("package_update", context, data_dict)
     pkg = model.Package.get(data_dict.get("id") or data_dict.get("name") or "")
     item = service.get_item(pkg.id) if pkg is not None else None
     if item is not None:
@@ -752,6 +747,7 @@ def package_owner_org_update(next_action: Any, context: Context,
 def _bulk_guard(name: str) -> Any:
     @tk.chained_action
     def action(next_action: Any, context: Context, data_dict: DataDict) -> Any:
+        tk.check_access(name, context, data_dict)
         guards.refuse_bulk_on_items(data_dict)
         with guards.visibility_guarded("datasets"):
             return next_action(context, data_dict)

@@ -11,7 +11,7 @@ import contextlib
 import datetime as dt
 import logging
 from collections.abc import Iterator
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 import sqlalchemy as sa
 
@@ -233,6 +233,30 @@ def _is_some_producer(user: str, package_id: str) -> bool:
 
 #: Context key of the moves waiting for the caller's commit.
 PENDING = "sektoral_pending_transitions"
+#: Context key of other work waiting for the caller's commit (a job to
+#: enqueue, replaced files to remove).
+AFTER = "sektoral_after_commit"
+
+
+def commit(context: dict[str, Any]) -> bool:
+    """Commit, unless the caller defers it (``context["defer_commit"]``,
+    as CKAN core actions do: then only flush); whether it committed."""
+    if context.get("defer_commit"):
+        model.Session.flush()
+        return False
+    model.Session.commit()
+    return True
+
+
+def when_committed(context: dict[str, Any], work: Callable[[], Any]) -> None:
+    """Run ``work`` now (the action committed), or, with ``defer_commit``,
+    keep it for :func:`after_commit`: what must not happen for a
+    transaction that may still be rolled back (a job that reads the new
+    row, removing the files a row no longer names)."""
+    if context.get("defer_commit"):
+        context.setdefault(AFTER, []).append(work)
+    else:
+        work()
 
 
 def rules(chain: Optional[stages.ApprovalChain] = None
@@ -348,12 +372,15 @@ def settle(context: dict[str, Any], name: str, rows: list[Transition],
 def after_commit(context: dict[str, Any]) -> None:
     """For a caller that passed ``defer_commit``: once it committed its
     transaction, reindex the datasets moved with ``context`` and send
-    their events (each batch once)."""
+    their events (each batch once), then run the work kept by
+    :func:`when_committed`."""
     pending = context.pop(PENDING, [])
     if pending:
         model.Session.expire_all()
     for name, rows, publication, cycle in pending:
         committed(name, rows, publication, cycle)
+    for work in context.pop(AFTER, []):
+        work()
 
 
 def committed(name: str, rows: list[dict[str, Any]],

@@ -31,7 +31,7 @@ def set_narrative(cycle_id: str, chapter: str, text: str,
     row.updated = clock.utcnow()
     row.updated_by = user_name
     model.Session.add(row)
-    model.Session.commit()
+    model.Session.flush()  # the caller commits
     return {"cycle_id": cycle_id, "chapter": chapter, "text": text,
             "updated": row.updated.isoformat(), "updated_by": user_name}
 

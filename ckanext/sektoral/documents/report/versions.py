@@ -86,14 +86,15 @@ def _cycle_id(id_or_code: str) -> str:
 
 
 def new_version(cycle: Cycle, user_name: str) -> ReportVersion:
-    """Record a pending version (committed); the job renders it."""
+    """Record a pending version (flushed: the caller commits, then
+    enqueues the job that renders it)."""
     last = model.Session.query(sa.func.max(ReportVersion.version)).filter(
         ReportVersion.cycle_id == cycle.id).scalar() or 0
     row = ReportVersion(cycle_id=cycle.id, version=last + 1,
                         status="pending", created_by=user_name,
                         created=clock.utcnow(), files={})
     model.Session.add(row)
-    model.Session.commit()
+    model.Session.flush()
     return row
 
 
