@@ -2,13 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
-
 import ckan.plugins.toolkit as tk
 
-if TYPE_CHECKING:
-    from ckanext.sektoral.core.calendar import WorkingCalendar
-    from ckanext.sektoral.core.stages import ApprovalChain
+from ckanext.sektoral.core.calendar import WorkingCalendar
+from ckanext.sektoral.core.stages import ApprovalChain, Position
 
 
 def codes_path() -> str:
@@ -37,8 +34,6 @@ def time_standards() -> tuple[int, ...]:
 
 def approval_chain() -> ApprovalChain:
     """Checker (optional) and approver of the draft report."""
-    from ckanext.sektoral.core.stages import ApprovalChain, Position
-
     checker = tk.config["ckanext.sektoral.approval.checker"] or None
     approver = tk.config["ckanext.sektoral.approval.approver"]
     return ApprovalChain(
@@ -53,8 +48,6 @@ def _dates(key: str) -> list[dt.date]:
 
 def calendar() -> WorkingCalendar:
     """The working-day calendar with this deployment's adjustments."""
-    from ckanext.sektoral.core.calendar import WorkingCalendar
-
     return WorkingCalendar(
         extra_holidays=_dates("ckanext.sektoral.calendar.extra_holidays"),
         extra_working_days=_dates("ckanext.sektoral.calendar.extra_working_days"),

@@ -5,10 +5,13 @@ from typing import Any, Optional
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.sektoral import clock
+from ckanext.sektoral import clock, config
 
-from ckanext.sektoral.core import codes, formatting
+from ckanext.sektoral.core import codes, formatting, stages
+from ckanext.sektoral.core.stages import Stage
+from ckanext.sektoral.datafile import hooks as datafile_hooks
 from ckanext.sektoral import lang as sektoral_lang
+from ckanext.sektoral.logic import permissions, service
 
 __all__: list[str] = [
     "sektoral_code_choices",
@@ -60,7 +63,6 @@ def _ui_lang() -> str:
 
 def sektoral_stage_label(stage: str) -> str:
     """Translated label of a stored stage value (the value if unknown)."""
-    from ckanext.sektoral.core.stages import Stage
     try:
         return tk._(Stage(stage).label)
     except ValueError:
@@ -88,8 +90,6 @@ def sektoral_datetime(value: Any) -> str:
 
 def sektoral_transition_label(name: str) -> str:
     """Translated button label of a workflow step (``accept`` -> Terima)."""
-    from ckanext.sektoral import config
-    from ckanext.sektoral.core import stages
     table = stages.transitions(config.approval_chain())
     if name in table and table[name].label:
         return tk._(table[name].label)
@@ -110,10 +110,6 @@ def sektoral_vocabulary() -> dict[str, Any]:
     * ``steps``: by number, ``{"number", "name", "actors"}``: the SOP
       step's name and who acts in it (as configured), translated.
     """
-    from ckanext.sektoral import config
-    from ckanext.sektoral.core import stages
-    from ckanext.sektoral.core.stages import Stage
-
     chain = config.approval_chain()
     sets = {
         "submittable": stages.SUBMITTABLE,
@@ -140,7 +136,6 @@ def sektoral_nav_items() -> list[tuple[str, str]]:
     current user: the Walidata workspace for Walidata positions (and
     sysadmins), the inbox for OPD producers, the public statistics for
     everyone."""
-    from ckanext.sektoral.logic import permissions
     user = tk.g.get("user") if hasattr(tk.g, "get") else getattr(tk.g, "user", None)
     items: list[tuple[str, str]] = [
         ("sektoral_public.cycle_list", tk._("Sectoral statistics"))]
@@ -175,7 +170,6 @@ def sektoral_validation_problems(record: Optional[dict[str, Any]],
     """The problems of a validation record explained in the language of
     the page: ``[{"text", "row", "column"}]`` (see
     ``ckanext.sektoral.datafile``)."""
-    from ckanext.sektoral.datafile import hooks as datafile_hooks
     return datafile_hooks.explained(record, resource, per_kind)
 
 
@@ -187,8 +181,6 @@ def get_validation_badge(next_helper: Any, resource: dict[str, Any],
     (upstream's page needs the dataset id and renders the report with a
     script). Other resources keep upstream's badge."""
     from markupsafe import escape
-
-    from ckanext.sektoral.logic import service
 
     status = resource.get("validation_status")
     package_id = resource.get("package_id")

@@ -15,7 +15,8 @@ from ckanext.sektoral import subscriptions, views
 from ckanext.sektoral.compat import validation as validation_compat
 from ckanext.sektoral.core import codes
 from ckanext.sektoral.datafile import hooks as datafile_hooks
-from ckanext.sektoral.logic import hooks
+from ckanext.sektoral.logic import existence, hooks
+from ckanext.sektoral.views.common import register_error_handlers
 
 # Import time on purpose: ckan.plugins.core.load() imports every enabled
 # plugin before it runs any IConfigurer hook, and ckanext-validation 2.2.0
@@ -47,8 +48,6 @@ def _collect(module_names: Iterable[str]) -> dict[str, Any]:
 
 
 def _actions() -> dict[str, Any]:
-    from ckanext.sektoral.logic import existence
-
     found = _collect(f"{area}.action" for area in AREAS)
     # datasets the caller may not read answer as missing, in every action
     # that takes one (logic/existence.py)
@@ -100,8 +99,6 @@ class SektoralPlugin(DefaultTranslation, p.SingletonPlugin):
 
     def make_middleware(self, app, config_):
         if hasattr(app, "register_error_handler"):  # the Flask app
-            from ckanext.sektoral.views.common import register_error_handlers
-
             register_error_handlers(app)
         return app
 

@@ -60,7 +60,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any, Optional
 
-from ckanext.sektoral.core import reader
+from ckanext.sektoral.core import codes, reader
 from ckanext.sektoral.core.reader import json_number as _json_number
 from ckanext.sektoral.core.reader import json_value as _json_value
 from ckanext.sektoral.core import symbols as bps
@@ -122,7 +122,6 @@ def _error(message: str, detail: Any = None, **extra: Any) -> Result:
 def _region_codes() -> set[str]:
     """Codes (BPS and Kemendagri) of the sub-province regions."""
     try:
-        from ckanext.sektoral.core import codes
         wilayah = codes.load("wilayah")
     except Exception:  # no code list: name-based detection only
         return set()

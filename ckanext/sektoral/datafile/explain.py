@@ -18,6 +18,7 @@ import json
 import re
 from typing import Any, Optional
 
+from ckanext.sektoral.core import codes
 from ckanext.sektoral.core.stages import N_
 
 #: Characters of a value shown in a message.
@@ -200,7 +201,6 @@ def _fields(schema: Optional[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 def _kemendagri(value: str) -> Optional[tuple[str, str]]:
     """(region name, BPS code) of a Kemendagri code, None if unknown."""
     try:
-        from ckanext.sektoral.core import codes
         code = codes.load("wilayah").get(value)
     except Exception:  # code lists unavailable: the generic message
         return None

@@ -17,14 +17,19 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import re
 import zipfile
 from typing import Any, Iterator
+
+from ckan import model
 
 from ckanext.sektoral.datafile import files as datafiles
 from ckanext.sektoral.documents import store
 from ckanext.sektoral.documents.excel import neutralise
 from ckanext.sektoral.insight import exports
+from ckanext.sektoral.model import Cycle
+from ckanext.sektoral.model.documents import Document
 from ckanext.sektoral import clock
 from ckanext.sektoral.core import stages as wf_stages
 
@@ -201,9 +206,6 @@ KIND = "compilation"
 def new(cycle: Any, user_name: str) -> Any:
     """Record a pending compilation (flushed: the caller commits, then
     enqueues the job that renders it)."""
-    from ckan import model
-    from ckanext.sektoral.model.documents import Document
-
     row = Document(cycle_id=cycle.id, kind=KIND, status="pending",
                    created_by=user_name, created=clock.utcnow(),
                    files={})
@@ -215,11 +217,6 @@ def new(cycle: Any, user_name: str) -> Any:
 def run_compilation(document_id: str) -> str:
     """Job: build the Data Package and the XLSX; returns the status. A
     failure is recorded on the row; the previous compilation stays."""
-    import logging
-    from ckan import model
-    from ckanext.sektoral.model import Cycle
-    from ckanext.sektoral.model.documents import Document
-
     row = model.Session.get(Document, document_id)
     if row is None:
         return "not_found"
@@ -243,9 +240,6 @@ def run_compilation(document_id: str) -> str:
 
 
 def current(cycle_id: str) -> Any:
-    from ckan import model
-    from ckanext.sektoral.model.documents import Document
-
     return model.Session.query(Document).filter(
         Document.cycle_id == cycle_id, Document.kind == KIND,
         Document.status == "ok").order_by(Document.created.desc()).first()

@@ -9,7 +9,11 @@ from typing import Any, Optional
 import ckan.plugins.toolkit as tk
 from ckan import model
 
+from ckanext.sektoral.core.stages import Position
+from ckanext.sektoral.documents import letter as letter_mod
+from ckanext.sektoral.documents import store, templates
 from ckanext.sektoral.logic import permissions
+from ckanext.sektoral.model import Item
 
 __all__: list[str] = [
     "sektoral_letter_url",
@@ -52,8 +56,6 @@ def sektoral_letter_url(cycle_id: str, org_name: str,
 def sektoral_template_url(package_id: str) -> Optional[str]:
     """URL of the Excel data-entry template of an item (None when the item
     has no Table Schema or the user may not read it)."""
-    from ckanext.sektoral.documents import templates
-
     try:
         pkg = tk.get_action("package_show")(_context(), {"id": package_id})
     except (tk.NotAuthorized, tk.ObjectNotFound):
@@ -75,7 +77,6 @@ def sektoral_dataset_analysis(pkg: dict[str, Any]) -> Optional[dict[str, Any]]:
             _context(), {"id": pkg["id"]})
     except (tk.NotAuthorized, tk.ValidationError, tk.ObjectNotFound):
         return None
-    from ckanext.sektoral.core.stages import Position
     return {"analysis": analysis,
             "may_run": permissions.is_walidata(user, Position.STAF)}
 
@@ -83,8 +84,6 @@ def sektoral_dataset_analysis(pkg: dict[str, Any]) -> Optional[dict[str, Any]]:
 def sektoral_cycle_documents(cycle: dict[str, Any]) -> Optional[dict[str, Any]]:
     """Letters, compilations and report versions of a cycle for the
     current user (None if the user may not see them)."""
-    from ckanext.sektoral.core.stages import Position
-
     user = _user()
     if not permissions.may_read_all_items(user):
         return None
@@ -97,8 +96,6 @@ def sektoral_cycle_documents(cycle: dict[str, Any]) -> Optional[dict[str, Any]]:
         report = tk.get_action("sektoral_report_list")(context, dict(data))
     except (tk.NotAuthorized, tk.ValidationError, tk.ObjectNotFound):
         return None
-    from ckanext.sektoral.documents import letter as letter_mod
-
     with_letter = {x["owner_org"] for x in letters}
     missing = []
     for org_id in letter_mod.letter_orgs(cycle["id"]):
@@ -115,8 +112,6 @@ def sektoral_cycle_documents(cycle: dict[str, Any]) -> Optional[dict[str, Any]]:
 
 def sektoral_item_documents(pkg: dict[str, Any]) -> Optional[dict[str, Any]]:
     """Letter and Excel template links of an item for the current user."""
-    from ckanext.sektoral.model import Item
-
     item = model.Session.get(Item, pkg.get("id"))
     if item is None:
         return None
@@ -140,6 +135,4 @@ def sektoral_analysis_flag_text(flag: dict[str, Any]) -> str:
 
 def sektoral_region_label(code: Any) -> str:
     """Name of a region by its Kemendagri or BPS code."""
-    from ckanext.sektoral.documents import store
-
     return store.region_label(code)

@@ -14,7 +14,8 @@ from ckan import model
 
 from ckanext.sektoral import config
 from ckanext.sektoral.documents import render, store
-from ckanext.sektoral.model import Cycle
+from ckanext.sektoral.logic.service import cycle_schedule
+from ckanext.sektoral.model import Cycle, Item
 from ckanext.sektoral.model.documents import Document
 from ckanext.sektoral import clock
 
@@ -34,8 +35,6 @@ LEGAL_BASIS = (
 def context(cycle: Cycle, org_id: str, seq: int,
             on: Optional[dt.date] = None) -> dict[str, Any]:
     """Every variable of the letter template."""
-    from ckanext.sektoral.logic.service import cycle_schedule
-
     on = on or clock.today()
     kop = store.letterhead()
     org = store.org_dict(org_id)
@@ -143,8 +142,6 @@ def render_docx(ctx: dict[str, Any]) -> bytes:
 
 
 def letter_orgs(cycle_id: str) -> list[str]:
-    from ckanext.sektoral.model import Item
-
     rows = model.Session.query(Item.owner_org).filter(
         Item.cycle_id == cycle_id).distinct()
     return sorted(r[0] for r in rows)

@@ -16,6 +16,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 
 from ckanext.sektoral.core import codes, tables
+from ckanext.sektoral.logic import service
 from ckanext.sektoral.logic.context import site_context as _site_context
 from ckanext.sektoral.model import Cycle, Item
 from ckanext.sektoral import clock
@@ -118,8 +119,7 @@ site_context = _site_context  # the one helper (logic/context.py)
 
 
 def get_cycle(id_or_code: str) -> Cycle:
-    from ckanext.sektoral.logic.service import get_cycle as _get
-    return _get(id_or_code)
+    return service.get_cycle(id_or_code)
 
 
 def code_label(list_name: str, value: Any) -> str:

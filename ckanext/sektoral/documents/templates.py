@@ -5,8 +5,10 @@ from typing import Any, Optional
 
 from ckan import model
 
+from ckanext.sektoral.core import tables
 from ckanext.sektoral.documents import store
 from ckanext.sektoral.documents.excel import template_workbook
+from ckanext.sektoral.model import Item
 
 
 def schema_for(pkg: dict[str, Any]) -> Optional[dict[str, Any]]:
@@ -17,11 +19,8 @@ def schema_for(pkg: dict[str, Any]) -> Optional[dict[str, Any]]:
         schema = store.resource_schema(res)
         if schema:
             return schema
-    from ckanext.sektoral.model import Item
-
     item = model.Session.get(Item, pkg.get("id"))
     if item is not None and item.template:
-        from ckanext.sektoral.core import tables
         try:
             return tables.load(item.template)
         except Exception:

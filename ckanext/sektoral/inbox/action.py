@@ -10,9 +10,12 @@ from __future__ import annotations
 from typing import Any, Optional
 
 import ckan.plugins.toolkit as tk
+from ckan import model
 from ckan.types import Context, DataDict, Schema, Validator
 
+from ckanext.sektoral.core.stages import REQUESTED_ONWARDS
 from ckanext.sektoral.inbox import queries
+from ckanext.sektoral.logic import permissions, service
 from ckanext.sektoral import clock
 
 __all__: list[str] = ["sektoral_inbox"]
@@ -24,8 +27,6 @@ def sektoral_inbox_schema(
     boolean_validator: Validator,
 ) -> Schema:
     """Input of ``sektoral_inbox``."""
-    from ckanext.sektoral.core.stages import REQUESTED_ONWARDS
-
     return {
         "organization": [ignore_missing, unicode_safe],
         "cycle": [ignore_missing, unicode_safe],
@@ -76,10 +77,6 @@ def sektoral_inbox(context: Context, data_dict: DataDict) -> dict[str, Any]:
             "http://127.0.0.1:5000/api/3/action/sektoral_inbox?late=true"
     """
     tk.check_access("sektoral_inbox", context, data_dict)
-    from ckan import model
-
-    from ckanext.sektoral.logic import permissions, service
-
     user = permissions.user_object(context.get("user"))
     if data_dict.get("organization"):
         org = model.Group.get(data_dict["organization"])

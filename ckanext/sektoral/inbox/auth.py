@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import ckan.plugins.toolkit as tk
+from ckan import model
 from ckan.types import AuthResult, Context, DataDict
+
+from ckanext.sektoral.logic import permissions
 
 __all__: list[str] = ["sektoral_inbox"]
 
@@ -11,10 +14,6 @@ def sektoral_inbox(context: Context, data_dict: DataDict) -> AuthResult:
     """Any logged-in user sees the items of the OPD where they are editor
     or admin; only sysadmins, Walidata positions and the Pembina Data may
     name another ``organization``."""
-    from ckan import model
-
-    from ckanext.sektoral.logic import permissions
-
     user = context.get("user")
     if permissions.user_object(user) is None:
         return {"success": False, "msg": tk._("You must be logged in")}

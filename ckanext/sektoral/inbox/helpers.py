@@ -9,6 +9,11 @@ from typing import Any, Optional
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.sektoral import config
+from ckanext.sektoral.core.stages import PRODUCER, Position, transitions
+from ckanext.sektoral.inbox.queries import ACTIONABLE
+from ckanext.sektoral.logic import permissions
+
 __all__: list[str] = [
     "sektoral_workflow_panel",
     "sektoral_audit_transition_label",
@@ -22,9 +27,6 @@ def _context() -> dict[str, Any]:
 
 def sektoral_audit_transition_label(name: str) -> str:
     """Translated name of an audit-log transition (``submit`` -> "Kirim")."""
-    from ckanext.sektoral import config
-    from ckanext.sektoral.core.stages import transitions
-
     if name == "create":
         return tk._("Listed in the data list")
     rule = transitions(config.approval_chain()).get(name)
@@ -33,8 +35,6 @@ def sektoral_audit_transition_label(name: str) -> str:
 
 def sektoral_audit_position_label(position: str) -> str:
     """Translated capacity recorded in the audit log."""
-    from ckanext.sektoral.core.stages import PRODUCER, Position
-
     if position == PRODUCER:
         return tk._("Data producer (OPD)")
     if position == "sysadmin":
@@ -63,10 +63,6 @@ def sektoral_workflow_panel(pkg: dict[str, Any]) -> Optional[dict[str, Any]]:
         history = tk.get_action("sektoral_history")(context, {"id": pkg["id"]})
     except (tk.NotAuthorized, tk.ObjectNotFound):
         return None
-    from ckanext.sektoral.logic import permissions
-
-    from ckanext.sektoral.inbox.queries import ACTIONABLE
-
     item_url = None
     if info.get("stage") in ACTIONABLE and permissions.is_producer_of(
             context["user"], pkg.get("owner_org")):

@@ -16,6 +16,9 @@ from __future__ import annotations
 
 from typing import Any, Callable, Optional
 
+from ckanext.sektoral.core import codes
+from ckanext.sektoral.core.completeness import is_data_resource
+
 CONTEXT = {
     "@vocab": "https://schema.org/",
     "dcat": "http://www.w3.org/ns/dcat#",
@@ -66,8 +69,6 @@ Labeller = Callable[[str, str], str]
 
 
 def _label(list_name: str, value: str) -> str:
-    from ckanext.sektoral.core import codes
-
     try:
         return codes.load(list_name).label(value, "id")
     except Exception:  # unknown list: the code itself
@@ -226,8 +227,6 @@ def dataset_jsonld(pkg: dict[str, Any], *, dataset_url: str,
                               "encodingFormat": mimetype,
                               "dcat:mediaType": mimetype})
     if withdrawal is not None:
-        from ckanext.sektoral.core.completeness import is_data_resource
-
         text = withdrawal.get("text") or withdrawal.get("note") or ""
         doc["adms:status"] = {"@id": ADMS_WITHDRAWN}
         doc["creativeWorkStatus"] = "Withdrawn"

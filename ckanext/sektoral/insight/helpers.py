@@ -13,7 +13,8 @@ from markupsafe import Markup
 import ckan.plugins.toolkit as tk
 
 from ckanext.sektoral import lang
-from ckanext.sektoral.insight import notices
+from ckanext.sektoral.insight import dcat, notices, tabledata
+from ckanext.sektoral.insight.action import chart_data_for
 
 from ckanext.sektoral.core import formatting
 from ckanext.sektoral.core import charts
@@ -75,8 +76,6 @@ def sektoral_dataset_chart(pkg: dict[str, Any]) -> Optional[dict[str, Any]]:
     dataset's validated data file; None when there is nothing to show."""
     if not _is_public_data(pkg):
         return None
-    from ckanext.sektoral.insight.action import chart_data_for
-
     try:
         data = chart_data_for(pkg)
     except Exception:  # a broken file must never break the dataset page
@@ -146,8 +145,6 @@ def sektoral_dataset_chart(pkg: dict[str, Any]) -> Optional[dict[str, Any]]:
 def sektoral_data_downloads(pkg: dict[str, Any]) -> list[dict[str, str]]:
     """Links to the CSV, XLSX and Data Package downloads of a published
     dataset's validated data file (empty when there is none)."""
-    from ckanext.sektoral.insight import tabledata
-
     if not _is_public_data(pkg) or tabledata.validated_resource(pkg) is None:
         return []
     if _withdrawal(pkg) is not None:  # its data is no longer served
@@ -161,8 +158,6 @@ def sektoral_data_downloads(pkg: dict[str, Any]) -> list[dict[str, str]]:
 def jsonld_document(pkg: dict[str, Any], *, with_context: bool = True
                     ) -> dict[str, Any]:
     """The JSON-LD dict of a dataset (absolute URLs)."""
-    from ckanext.sektoral.insight import dcat, tabledata
-
     resource = tabledata.validated_resource(pkg) \
         if _is_public_data(pkg) else None
     schema = tabledata.resource_schema(resource) if resource else None

@@ -37,7 +37,8 @@ from decimal import Decimal
 from typing import Any, Optional
 
 from ckanext.sektoral.core import tables
-from ckanext.sektoral.core import reader, series, stats
+from ckanext.sektoral.core import codes, reader, series, stats
+from ckanext.sektoral.core.completeness import is_data_resource
 from ckanext.sektoral.core import symbols as bps
 
 #: The additivity rule lives with the series (``analysis/series.py``).
@@ -55,8 +56,6 @@ resource_schema = tables.resource_schema
 
 def validated_resource(pkg: dict[str, Any]) -> Optional[dict[str, Any]]:
     """The newest data resource with a schema that passed validation."""
-    from ckanext.sektoral.core.completeness import is_data_resource
-
     found = [r for r in pkg.get("resources") or []
              if is_data_resource(r) and resource_schema(r) is not None
              and (r.get("validation_status") or "").lower() == "success"
@@ -182,8 +181,6 @@ def _cell(value: Any) -> Any:
 def _region_order(found: set[str]) -> list[tuple[str, str]]:
     """(code, name) of the regions found, in code-list order; BPS or
     Kemendagri codes; unknown codes last, named by themselves."""
-    from ckanext.sektoral.core import codes
-
     names: dict[str, tuple[int, str]] = {}
     try:
         for i, code in enumerate(codes.load("wilayah")):

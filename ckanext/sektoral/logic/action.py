@@ -23,9 +23,11 @@ from ckanext.sektoral import lang as sektoral_lang
 from ckanext.sektoral.logic.context import site_context
 from ckanext.sektoral.model import Cycle, UserPosition
 from ckanext.sektoral.model import queries
-from ckanext.sektoral.core import completeness
+from ckanext.sektoral.core import completeness, datalist
+from ckanext.sektoral.core.datalist import normalize_key
 from ckanext.sektoral.core.schedule import is_late
-from ckanext.sektoral.core.stages import Stage
+from ckanext.sektoral.core.stages import Position, Stage
+from ckanext.sektoral.logic.hooks import STATUS_KEY
 
 log = logging.getLogger(__name__)
 
@@ -376,8 +378,6 @@ def sektoral_datalist_import(context: Context, data_dict: DataDict) -> dict[str,
             upload@daftar-data-2026-S1.xlsx
     """
     tk.check_access("sektoral_datalist_import", context, data_dict)
-    from ckanext.sektoral.core import datalist
-
     cycle = service.get_cycle(data_dict["cycle"])
     if cycle.status != "open":
         raise tk.ValidationError({"cycle": [tk._("The cycle is closed")]})
@@ -431,8 +431,6 @@ def _reindex(package_ids: list[str]) -> None:
 
 def _existing_duplicates(cycle: Cycle, items: Any) -> list[dict[str, Any]]:
     """Rows whose OPD already has an item of that title in the cycle."""
-    from ckanext.sektoral.core.datalist import normalize_key
-
     existing = {(org, normalize_key(title))
                 for org, title in queries.cycle_titles(cycle.id)}
     return [{
@@ -445,8 +443,6 @@ def _existing_duplicates(cycle: Cycle, items: Any) -> list[dict[str, Any]]:
 
 
 def _staff_position(user: Any) -> str:
-    from ckanext.sektoral.core.stages import Position
-
     if user is not None and permissions.is_walidata(user.name, Position.STAF):
         return Position.STAF.value
     return service.SYSADMIN
@@ -696,8 +692,6 @@ def package_update(next_action: Any, context: Context,
     :mod:`ckanext.sektoral.logic.guards`), moves to another OPD only by
     Walidata staff and never changes ``state`` here; the workflow status
     shown with a dataset is never stored as a field."""
-    from ckanext.sektoral.logic.hooks import STATUS_KEY
-
     data_dict.pop(STATUS_KEY, None)
     guards.normalise_booleans(data_dict)
     # who may update first (core's rule; a refused caller learns nothing

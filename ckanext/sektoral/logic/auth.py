@@ -6,7 +6,9 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan.types import AuthResult, Context, DataDict
 
+from ckanext.sektoral import config as sk_config
 from ckanext.sektoral.logic import authz, permissions, service
+from ckanext.sektoral.core import stages
 from ckanext.sektoral.core.stages import (
     AFTER_PUBLICATION, OPD_EDITABLE, TRANSITION_ORDER, Position, Stage,
 )
@@ -125,9 +127,6 @@ def sektoral_bulk_transition(context: Context, data_dict: DataDict) -> AuthResul
     producer of some OPD), decided before any dataset or cycle is read; the
     action then checks the single-item auth of the step for every dataset
     (one refusal refuses the batch)."""
-    from ckanext.sektoral import config as sk_config
-    from ckanext.sektoral.core import stages
-
     user = context.get("user")
     chain = sk_config.approval_chain()
     name = str((data_dict or {}).get("transition") or "")

@@ -9,11 +9,13 @@ The plugin module only wires interfaces; the decisions live here:
 """
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from ckan import model
 from ckan.lib.plugins import DefaultPermissionLabels
 
+from ckanext.sektoral.core import tables
 from ckanext.sektoral.logic import permissions, service
 
 _default_labels = DefaultPermissionLabels()
@@ -69,9 +71,6 @@ def before_resource_create(context: Any, resource: dict[str, Any]) -> None:
     item = service.get_item(pkg.id) if pkg is not None else None
     if item is None or not item.template:
         return
-    import json
-
-    from ckanext.sektoral.core import tables
     try:
         resource["schema"] = json.dumps(tables.load(item.template))
     except (KeyError, FileNotFoundError, ValueError):

@@ -6,6 +6,8 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan.types import Schema, Validator
 
+from ckanext.sektoral.logic.auth import TRANSITIONS
+
 
 @tk.validator_args
 def sektoral_completeness_schema(
@@ -129,7 +131,6 @@ def sektoral_bulk_transition_schema(
     one_of: Validator, ignore_empty: Validator,
 ) -> Schema:
     """Input of ``sektoral_bulk_transition``."""
-    from ckanext.sektoral.logic.auth import TRANSITIONS
     return {
         "transition": [not_empty, unicode_safe, one_of(list(TRANSITIONS))],
         "ids": [ignore_missing, sektoral_id_list],

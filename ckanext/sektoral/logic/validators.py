@@ -17,7 +17,8 @@ import ckan.plugins.toolkit as tk
 from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
 
 from ckanext.sektoral.core.cells import is_formula_like
-from ckanext.sektoral.core import codes
+from ckanext.sektoral.core import codes, tables
+from ckanext.sektoral.core.stages import Position
 from ckanext.sektoral import config as sektoral_config
 from ckanext.sektoral import clock
 
@@ -433,8 +434,6 @@ def sektoral_cycle_code(value: Any, context: Context) -> Any:
 
 def sektoral_template_name(value: Any, context: Context) -> Any:
     """Name of a shipped Table Schema template (``schemas/tables``)."""
-    from ckanext.sektoral.core import tables
-
     if _empty(value):
         return None
     names = tables.template_names()
@@ -446,8 +445,6 @@ def sektoral_template_name(value: Any, context: Context) -> Any:
 
 def sektoral_position_name(value: Any, context: Context) -> Any:
     """One of the positions kept by the extension."""
-    from ckanext.sektoral.core.stages import Position
-
     allowed = [p.value for p in Position]
     if value not in allowed:
         raise tk.Invalid(tk._("Unknown position. Choose one of: %(names)s")

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from ckan import model
 
 from ckanext.sektoral import clock
+from ckanext.sektoral.core.stages import Stage
 from ckanext.sektoral.model import Cycle, Item, Transition, UserPosition
 
 
@@ -96,8 +97,6 @@ def add_item(package_id: str, cycle_id: str, org_id: str,
              template: Optional[str]) -> Item:
     """A dataset's new workflow record at stage ``direncanakan`` (planned),
     added to the session (not committed)."""
-    from ckanext.sektoral.core.stages import Stage
-
     item = Item(package_id=package_id, cycle_id=cycle_id, owner_org=org_id,
                 stage=Stage.PLANNED.value, version=1,
                 stage_changed=clock.utcnow(), times_returned=0,

@@ -3,6 +3,14 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+import ckan.plugins.toolkit as tk
+from ckan import model
+
+from ckanext.sektoral.core import stages
+from ckanext.sektoral.model import Cycle
+from ckanext.sektoral.model.publication import Publication
+from ckanext.sektoral.publication import service
+
 __all__: list[str] = [
     "sektoral_cycle_report",
     "sektoral_publication_notice",
@@ -33,12 +41,6 @@ N_("Failed")
 def sektoral_cycle_report(cycle_code: str) -> Optional[dict[str, Any]]:
     """The public ``publikasi`` dataset (package dict) of a published
     cycle, or None (unknown cycle, not published, or not public)."""
-    import ckan.plugins.toolkit as tk
-    from ckan import model
-
-    from ckanext.sektoral.model import Cycle
-    from ckanext.sektoral.model.publication import Publication
-
     if not cycle_code:
         return None
     row = model.Session.query(Publication).join(
@@ -59,8 +61,6 @@ def sektoral_publication_notice(pkg: Any) -> Optional[dict[str, Any]]:
     (``revision``/``withdrawal``), ``state`` (``withdrawn``,
     ``under_revision``, ``revised``), ``note``, ``created``, ``revised``,
     ``first_published``, ``last_published``; None if it has none."""
-    from ckanext.sektoral.publication import service
-
     package_id = pkg.get("id") if isinstance(pkg, dict) else pkg
     if not package_id:
         return None
@@ -70,8 +70,6 @@ def sektoral_publication_notice(pkg: Any) -> Optional[dict[str, Any]]:
 def sektoral_publish_dates(pkg: Any) -> dict[str, Optional[str]]:
     """First and last publication of a dataset (ISO, UTC) from the audit
     log; both None if never published."""
-    from ckanext.sektoral.publication import service
-
     package_id = pkg.get("id") if isinstance(pkg, dict) else pkg
     if not package_id:
         return {"first_published": None, "last_published": None}
@@ -80,20 +78,14 @@ def sektoral_publish_dates(pkg: Any) -> dict[str, Optional[str]]:
 
 def sektoral_push_status_label(status: str) -> str:
     """Translated label of a national portal push state."""
-    import ckan.plugins.toolkit as tk
-
     return tk._(PUSH_STATUS.get(status, status))
 
 
 def sektoral_publication_actions(pkg: Any) -> list[dict[str, str]]:
     """Reopen / withdraw links the current user may use on a published
     dataset (empty for everyone else)."""
-    import ckan.plugins.toolkit as tk
-
     if not isinstance(pkg, dict) or not pkg.get("id"):
         return []
-    from ckanext.sektoral.core import stages
-
     stage = (pkg.get("sektoral") or {}).get("stage")
     out = []
     # a withdrawn dataset: only a revision (the sources of each transition)

@@ -15,7 +15,7 @@ from flask import Blueprint, request, send_file
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from ckanext.sektoral.documents import store
+from ckanext.sektoral.documents import store, templates
 from ckanext.sektoral.model.documents import Document, ReportVersion
 from ckanext.sektoral.views.common import (
     context as _context, require as _check)
@@ -155,8 +155,6 @@ def report_download(version_id: str, fmt: str) -> Any:
 @blueprint.route("/dataset/<id>/template.xlsx")
 def item_template(id: str) -> Any:
     """The Excel data-entry template of an item, from its Table Schema."""
-    from ckanext.sektoral.documents import templates
-
     try:
         pkg = tk.get_action("package_show")(_context(), {"id": id})
     except tk.NotAuthorized:

@@ -32,7 +32,8 @@ import ckan.plugins.toolkit as tk
 from ckanext.sektoral.datafile import files as datafiles
 from ckanext.sektoral.insight import dcat, exports, notices, tabledata
 from ckanext.sektoral.insight.helpers import DOWNLOADS, jsonld_document
-from ckanext.sektoral.core import symbols as bps
+from ckanext.sektoral.core import codes, symbols as bps
+from ckanext.sektoral.core.completeness import is_data_resource
 from ckanext.sektoral import lang as sektoral_lang
 
 blueprint = Blueprint("sektoral_public", __name__)
@@ -146,8 +147,6 @@ def refuse_withdrawn_resource_download() -> Any:
     resource = model.Resource.get(resource_id or "")
     if resource is None or resource.state != "active":
         return None
-    from ckanext.sektoral.core.completeness import is_data_resource
-
     data = {"format": resource.format, "url": resource.url,
             "url_type": resource.url_type, "name": resource.name,
             "mimetype": resource.mimetype,
@@ -162,8 +161,6 @@ def refuse_withdrawn_resource_download() -> Any:
 
 def _metadata_rows(pkg: dict[str, Any]) -> list[tuple[str, str]]:
     """Label/value rows of the XLSX ``Metadata`` sheet (UI language)."""
-    from ckanext.sektoral.core import codes
-
     lang = sektoral_lang.current()
 
     def label(list_name: str, value: Any) -> str:

@@ -12,6 +12,7 @@ from flask import Blueprint, request
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.sektoral.publication import remote
 from ckanext.sektoral.views.common import (
     context as _context, require as _check)
 
@@ -137,8 +138,6 @@ def portal(code: str) -> Any:
         tk.check_access("sektoral_push", _context(), data)
     except tk.NotAuthorized:
         may_push = False
-    from ckanext.sektoral.publication import remote
-
     return tk.render("sektoral/publication/portal.html", {
         "cycle": cycle, "rows": rows, "errors": errors or {},
         "may_push": may_push, "portal_url": remote.portal_config().url,

@@ -23,6 +23,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.sektoral.logic import pages, permissions, service
 from ckanext.sektoral.views.common import (
     context as _context, may as _may, require as _require)
+from ckanext.sektoral.core import datalist, tables
 from ckanext.sektoral.core.stages import Stage
 from ckanext.sektoral import lang as sektoral_lang
 
@@ -238,8 +239,6 @@ def _done_message(name: str, result: dict[str, Any]) -> str:
     message = done % {"num": num}
     to_stage = {row.get("to_stage") for row in result.get("results") or []}
     if len(to_stage) == 1:
-        from ckanext.sektoral.core.stages import Stage
-
         stage = Stage(to_stage.pop())
         message += " " + tk._('Now at stage "%(stage)s".') % {
             "stage": tk._(stage.label)}
@@ -273,7 +272,6 @@ def _org_choices() -> list[dict[str, str]]:
 def item_new(code: str) -> Any:
     cycle_obj = _cycle_or_404(code)
     _require("sektoral_item_create", {"cycle": cycle_obj.id})
-    from ckanext.sektoral.core import tables
     data: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
     if tk.request.method == "POST":
@@ -379,7 +377,6 @@ def datalist_import(code: str) -> Any:
 def import_template(fmt: str) -> Response:
     """The data-list import template (CSV or XLSX)."""
     _require("sektoral_datalist_import")
-    from ckanext.sektoral.core import datalist
     if fmt == "csv":
         body, mimetype = datalist.template_csv(), "text/csv"
     elif fmt == "xlsx":

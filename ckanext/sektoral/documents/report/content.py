@@ -20,12 +20,14 @@ from typing import Any, Optional
 from ckan import model
 
 from ckanext.sektoral import clock
+from ckanext.sektoral.analysis.job import compute
 from ckanext.sektoral.core import formatting, series
 from ckanext.sektoral.datafile import files as datafiles
 from ckanext.sektoral.documents import compile as compile_mod
 from ckanext.sektoral.documents import store
 from ckanext.sektoral.documents.report import charts, formats, narratives
 from ckanext.sektoral.insight import tabledata
+from ckanext.sektoral.logic.service import cycle_schedule
 from ckanext.sektoral.model import Cycle, Transition
 from ckanext.sektoral.model.documents import Analysis
 from ckanext.sektoral.core import symbols as bps
@@ -77,7 +79,6 @@ def _analysis_for(pkg: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Stored analysis per resource id (computed now if none stored)."""
     row = model.Session.get(Analysis, pkg["id"])
     if row is None or row.status == "failed":
-        from ckanext.sektoral.analysis.job import compute
         result = compute(pkg)
     else:
         result = row.result or {}
@@ -127,8 +128,6 @@ def build(cycle: Cycle, version: int,
     dataset), or with ``published`` (package ids) the final report of the
     datasets published with the cycle, and nothing of the others but
     their titles in the annex of data not yet available."""
-    from ckanext.sektoral.logic.service import cycle_schedule
-
     final = published is not None
     published = set(published or ())
     tr = _id_translator()
