@@ -107,7 +107,8 @@ def bulk_items(org_id: str, cycle_id: str, count: int,
         model.Session.add(Item(
             package_id=pid, cycle_id=cycle_id, owner_org=org_id,
             stage="dikembalikan" if is_returned else stage, version=1,
-            stage_changed=now, times_returned=1 if is_returned else 0))
+            stage_changed=now, times_returned=1 if is_returned else 0,
+            statistic_id=pid))
         if is_returned:
             model.Session.add(Transition(
                 package_id=pid, cycle_id=cycle_id, transition="return",

@@ -13,7 +13,7 @@ from ckan.tests import factories, helpers
 
 from ckanext.sektoral import notify
 from ckanext.sektoral.logic import service as wf
-from ckanext.sektoral.model import Item, Transition
+from ckanext.sektoral.model import Item, Release, Transition
 from ckanext.sektoral.model.publication import Notice, Publication
 from ckanext.sektoral.publication import service
 from tests.factories import call_as
@@ -162,7 +162,9 @@ def test_failure_half_way_publishes_nothing(walidata, report, monkeypatch,
             raise RuntimeError("injected failure")
         monkeypatch.setattr(documents_report, "render_final", render_final)
     elif where == "third dataset":
-        original = wf._make_public
+        from ckanext.sektoral.logic import releases
+
+        original = releases._make_public
         calls = []
 
         def make_public(package_id):
@@ -170,7 +172,7 @@ def test_failure_half_way_publishes_nothing(walidata, report, monkeypatch,
             if len(calls) == 3:
                 raise RuntimeError("injected failure")
             original(package_id)
-        monkeypatch.setattr(wf, "_make_public", make_public)
+        monkeypatch.setattr(releases, "_make_public", make_public)
     else:
         original = service._create_publikasi
 
@@ -193,6 +195,7 @@ def test_failure_half_way_publishes_nothing(walidata, report, monkeypatch,
     assert model.Session.query(model.Package).filter(
         model.Package.type == "publikasi").count() == 0
     assert model.Session.query(Publication).count() == 0
+    assert model.Session.query(Release).count() == 0
     assert anon_search() == []
     assert stored_files(storage) == files_before
 

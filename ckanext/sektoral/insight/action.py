@@ -205,7 +205,7 @@ def sektoral_public_cycle_show(context: Context,
         raise tk.ObjectNotFound(tk._("Cycle not found"))
     search_context = {"user": context.get("user")}
     found = tk.get_action("package_search")(dict(search_context), {
-        "fq": "+dataset_type:%s +sektoral_cycle:%s" % (
+        "fq": "+dataset_type:%s +sektoral_release:%s" % (
             DATA_SEKTORAL, _quote(cycle.code)),
         "include_private": False,
         "sort": "title_string asc", "rows": MAX_CYCLE_DATASETS})

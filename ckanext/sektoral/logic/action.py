@@ -10,14 +10,14 @@ schema (``@validate``, :mod:`ckanext.sektoral.logic.schema`), calls
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, Optional
 
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import Context, DataDict
 from ckanext.scheming.helpers import scheming_get_dataset_schema
 
-from ckanext.sektoral.logic import guards, permissions, schema, service
+from ckanext.sektoral.logic import guards, permissions, releases, schema, service
 from ckanext.sektoral import clock
 from ckanext.sektoral import lang as sektoral_lang
 from ckanext.sektoral.logic.context import site_context
@@ -155,19 +155,32 @@ def sektoral_cycle_create(context: Context, data_dict: DataDict) -> dict[str, An
     :type start_date: string
     :param notes: free notes (optional)
     :type notes: string
+    :param from_cycle: code or id of a previous cycle (optional): its data
+        list is carried over, one planned submission per statistic, each
+        starting from the statistic's latest metadata (staff remove or add
+        items before sending the requests)
+    :type from_cycle: string
     :returns: the cycle with ``steps``: start, due date and lateness of
-        each SOP step
+        each SOP step, and ``carried_over``: the ids of the submissions
+        carried over
     :rtype: dictionary
 
     Example::
 
-        ckanapi action sektoral_cycle_create code=2026-S1 \\
-            title="Siklus Semester I 2026" start_date=2026-01-05
+        ckanapi action sektoral_cycle_create code=2026-S2 \\
+            title="Siklus Semester II 2026" start_date=2026-07-06 \\
+            from_cycle=2026-S1
     """
     tk.check_access("sektoral_cycle_create", context, data_dict)
     if queries.cycle_by_code(data_dict["code"]) is not None:
         raise tk.ValidationError({"code": [tk._(
             "A cycle with this code already exists")]})
+    previous = None
+    if data_dict.get("from_cycle"):
+        previous = queries.cycle_by_ref(data_dict["from_cycle"])
+        if previous is None:
+            raise tk.ValidationError({"from_cycle": [tk._(
+                "No cycle has this code or id")]})
     user = permissions.user_object(context.get("user"))
     start = data_dict["start_date"]
     cycle = queries.add_cycle(
@@ -175,8 +188,20 @@ def sektoral_cycle_create(context: Context, data_dict: DataDict) -> dict[str, An
         start_date=start.date() if hasattr(start, "date") else start,
         notes=data_dict.get("notes") or "", status="open", step_starts={},
         created_by=user.name if user else "")
-    service.commit(context)
-    return service.cycle_dict(cycle)
+    carried: list[str] = []
+    try:
+        if previous is not None:
+            model.Session.flush()
+            carried = [_create_item(context, {
+                "cycle": cycle.id, "statistic": item.statistic_id})["id"]
+                for item in queries.cycle_items(previous.id)]
+        service.commit(context)
+    except Exception:
+        if not context.get("defer_commit"):
+            model.Session.rollback()
+        raise
+    service.when_committed(context, lambda: _reindex(carried))
+    return dict(service.cycle_dict(cycle), carried_over=carried)
 
 
 @tk.validate_action_data(schema.sektoral_cycle_update_schema)
@@ -322,30 +347,66 @@ def sektoral_item_create(context: Context, data_dict: DataDict) -> dict[str, Any
 
 def _create_item(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """The item's dataset and its row and first audit row (flushed; the
-    caller commits and reindexes)."""
-    import uuid
-
+    caller commits and reindexes). With ``statistic``: the statistic's
+    submission for the cycle, a private dataset of its own starting from
+    the metadata of the statistic's latest item (``logic/releases.py``);
+    else a new statistic, named after its title."""
     cycle = service.get_cycle(data_dict["cycle"])
     if cycle.status != "open":
         raise tk.ValidationError({"cycle": [tk._("The cycle is closed")]})
-    org = model.Group.get(data_dict["owner_org"])
+    extras = {k: v for k, v in (data_dict.get("__extras") or {}).items()
+              if k not in ("id", "private", "type", "state", "resources")}
+    statistic = _statistic(data_dict.get("statistic"), cycle)
+    template = data_dict.get("template")
+    carried: dict[str, Any] = {}
+    if statistic is not None:
+        latest = queries.latest_item(statistic.id)
+        carried = releases.carried_fields(
+            latest.package_id if latest else statistic.id)
+        template = template or (latest.template if latest else None)
+        extras.pop("name", None)
+    missing = {key: [tk._("Missing value")] for key in ("owner_org", "title")
+               if not (data_dict.get(key) or carried.get(key)
+                       or (key == "owner_org" and statistic is not None))}
+    if missing:
+        raise tk.ValidationError(missing)
+    org = model.Group.get(data_dict.get("owner_org")
+                          or (statistic.owner_org if statistic else ""))
     if org is None or not org.is_organization or org.state != "active":
         raise tk.ValidationError({"owner_org": [tk._(
             "Organization not found")]})
     user = permissions.user_object(context.get("user"))
-    extras = {k: v for k, v in (data_dict.get("__extras") or {}).items()
-              if k not in ("id", "private", "type", "state", "resources")}
-    pkg_dict = dict(extras, type="data-sektoral", private=True,
-                    owner_org=org.id, title=data_dict["title"],
-                    name=extras.get("name") or "{}-{}".format(
-                        cycle.code.lower(), uuid.uuid4().hex[:10]))
+    title = data_dict.get("title") or carried["title"]
+    name = (releases.submission_name(statistic.name, cycle.code)
+            if statistic is not None else
+            extras.get("name") or releases.unique_name(releases.slug(title)))
+    pkg_dict = dict(carried, **extras)
+    pkg_dict.update(type="data-sektoral", private=True, owner_org=org.id,
+                    title=title, name=name)
     package = tk.get_action("package_create")(
         site_context(defer_commit=True), pkg_dict)
-    item = queries.add_item(package["id"], cycle.id, org.id,
-                            data_dict.get("template"))
+    item = queries.add_item(package["id"], cycle.id, org.id, template,
+                            statistic.id if statistic is not None else None)
     service.record(item, "create", None, Stage.PLANNED.value, user,
                    _staff_position(user), "")
     return package
+
+
+def _statistic(ref: Optional[str], cycle: Cycle) -> Optional[model.Package]:
+    """The statistic named by ``ref`` (its dataset, or any of its cycles'
+    items), not yet in ``cycle``; None without ``ref``."""
+    if not ref:
+        return None
+    pkg = model.Package.get(ref)
+    statistic_id = releases.statistic_of(pkg.id) if pkg is not None else None
+    statistic = model.Package.get(statistic_id) if statistic_id else None
+    if statistic is None or statistic.state != "active":
+        raise tk.ValidationError({"statistic": [tk._(
+            "No statistic of a data list has this id or name")]})
+    if queries.statistic_item(statistic.id, cycle.id) is not None:
+        raise tk.ValidationError({"statistic": [tk._(
+            "This statistic is already in the cycle's data list")]})
+    return statistic
 
 
 #: Largest data-list file accepted (bytes).
@@ -368,9 +429,13 @@ def sektoral_datalist_import(context: Context, data_dict: DataDict) -> dict[str,
     :type upload: file
     :param dry_run: only check and preview, create nothing (default false)
     :type dry_run: bool
-    :returns: ``{"ok": true, "created": [dataset ids], "items": [...]}``;
-        on errors a ValidationError with ``rows``: ``[{"row", "column",
-        "field", "text"}]``
+    :returns: ``{"ok": true, "created": [dataset ids], "items": [...],
+        "matched": [{"row", "statistic_id", "statistic_name"}], "new_rows":
+        [row numbers]}``: a row whose OPD already has a statistic of that
+        title becomes that statistic's submission for the cycle (starting
+        from its metadata; the row's columns override), the others new
+        statistics; on errors a ValidationError with ``rows``: ``[{"row",
+        "column", "field", "text"}]``
 
     Example::
 
@@ -401,7 +466,14 @@ def sektoral_datalist_import(context: Context, data_dict: DataDict) -> dict[str,
             "upload": [tk._("The data list has %(n)s error(s); nothing was "
                             "imported.") % {"n": len(errors)}],
             "rows": errors})
+    matches = _known_statistics(result.items)
     preview = result.to_dict(tk._)
+    preview["matched"] = [
+        {"row": item.row, "statistic_id": matches[item.row][0],
+         "statistic_name": matches[item.row][1]}
+        for item in result.items if item.row in matches]
+    preview["new_rows"] = [item.row for item in result.items
+                           if item.row not in matches]
     if tk.asbool(data_dict.get("dry_run")):
         return dict(preview, created=[])
     created = []
@@ -412,6 +484,7 @@ def sektoral_datalist_import(context: Context, data_dict: DataDict) -> dict[str,
                 fields["notes"] = item.catatan
             package = _create_item(context, dict(
                 cycle=cycle.id, template=item.template,
+                statistic=matches.get(item.row, (None,))[0],
                 __extras={k: v for k, v in fields.items()
                           if k not in ("owner_org", "title")},
                 owner_org=fields["owner_org"], title=fields["title"]))
@@ -427,6 +500,27 @@ def sektoral_datalist_import(context: Context, data_dict: DataDict) -> dict[str,
 def _reindex(package_ids: list[str]) -> None:
     for package_id in package_ids:
         service.reindex(package_id)
+
+
+def _known_statistics(items: Any) -> dict[int, tuple[str, str]]:
+    """Rows of a data list that name a statistic their OPD already has
+    (same title, as :func:`normalize_key` compares): row -> (statistic id,
+    name). The import makes them that statistic's submission for the
+    cycle instead of a second dataset of the same statistic."""
+    known: dict[str, dict[str, tuple[str, str]]] = {}
+    found = {}
+    for item in items:
+        org_id = item.dataset_fields()["owner_org"]  # its name
+        if org_id not in known:
+            known[org_id] = {}
+            org = model.Group.get(org_id)
+            for sid, name, title in (queries.statistics_of(org.id)
+                                     if org is not None else []):
+                known[org_id].setdefault(normalize_key(title or ""), (sid, name))
+        match = known[org_id].get(normalize_key(item.judul))
+        if match is not None:
+            found[item.row] = match
+    return found
 
 
 def _existing_duplicates(cycle: Cycle, items: Any) -> list[dict[str, Any]]:
@@ -599,7 +693,9 @@ def sektoral_bulk_transition(context: Context,
 @tk.side_effect_free
 def sektoral_history(context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
     """The audit log of one dataset, oldest first: who moved it, when,
-    from which stage to which, in which position, with which note.
+    from which stage to which, in which position, with which note, in
+    which cycle (``cycle_code``). Of a statistic: the rows of all its
+    cycles (its first item and each later cycle's submission).
 
     :param id: id or name of the dataset
     :type id: string
@@ -612,7 +708,8 @@ def sektoral_history(context: Context, data_dict: DataDict) -> list[dict[str, An
     pkg = model.Package.get(data_dict["id"])
     if pkg is None:
         raise tk.ObjectNotFound(tk._("Dataset not found"))
-    return [r.as_dict() for r in queries.history(pkg.id)]
+    return [dict(row.as_dict(), cycle_code=code)
+            for row, code in queries.history(pkg.id)]
 
 
 # -- positions ----------------------------------------------------------------

@@ -16,7 +16,7 @@ from ckan import model
 from ckan.lib.plugins import DefaultPermissionLabels
 
 from ckanext.sektoral.core import tables
-from ckanext.sektoral.logic import permissions, service
+from ckanext.sektoral.logic import permissions, releases, service
 
 _default_labels = DefaultPermissionLabels()
 
@@ -54,6 +54,10 @@ def before_dataset_index(pkg_dict: dict[str, Any]) -> dict[str, Any]:
         pkg_dict["sektoral_stage"] = info["stage"]
         pkg_dict["sektoral_cycle"] = info["cycle"]
         pkg_dict["sektoral_late"] = info["late"]
+        # the cycles a statistic was released in (its public cycle pages)
+        released = [r["cycle_code"] for r in releases.releases(pkg_dict["id"])]
+        if released:
+            pkg_dict["sektoral_release"] = released
     return pkg_dict
 
 

@@ -35,6 +35,7 @@ def sektoral_cycle_create_schema(
         "title": [not_empty, unicode_safe],
         "start_date": [not_empty, isodate],
         "notes": [default(""), unicode_safe],
+        "from_cycle": [ignore_missing, unicode_safe],
     }
 
 
@@ -70,12 +71,14 @@ def sektoral_item_create_schema(
     not_empty: Validator, ignore_missing: Validator, unicode_safe: Validator,
     sektoral_template_name: Validator,
 ) -> Schema:
-    """Input of ``sektoral_item_create``: the cycle and the owner OPD; any
-    other key is a ``data-sektoral`` field passed to ``package_create``."""
+    """Input of ``sektoral_item_create``: the cycle and the owner OPD (or
+    the statistic it is the cycle's submission for); any other key is a
+    ``data-sektoral`` field passed to ``package_create``."""
     return {
         "cycle": [not_empty, unicode_safe],
-        "owner_org": [not_empty, unicode_safe],
-        "title": [not_empty, unicode_safe],
+        "statistic": [ignore_missing, unicode_safe],
+        "owner_org": [ignore_missing, unicode_safe],
+        "title": [ignore_missing, unicode_safe],
         "template": [ignore_missing, unicode_safe, sektoral_template_name],
         "__extras": [ignore_missing],
     }

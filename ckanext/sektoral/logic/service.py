@@ -20,8 +20,7 @@ from ckan import model
 from ckan.lib import search
 
 from ckanext.sektoral import config, signals
-from ckanext.sektoral.logic import permissions
-from ckanext.sektoral.logic.context import site_context
+from ckanext.sektoral.logic import permissions, releases
 from ckanext.sektoral.model import Cycle, Item, Transition
 from ckanext.sektoral.core import schedule as schedule_mod
 from ckanext.sektoral.core import stages
@@ -326,7 +325,7 @@ def move(user: model.User, name: str, package_id: str, note: str = "",
     # the step the item enters; a final stage: the step it was done in
     _mark_step_started(item.cycle_id, rule.target.step or rule.step, today())
     if name == "publish":
-        _make_public(item.package_id)
+        releases.release(item, user.name)
     return row
 
 
@@ -389,7 +388,9 @@ def committed(name: str, rows: list[dict[str, Any]],
     """Committed moves (audit rows as dicts): reindex their datasets, then
     send :data:`~ckanext.sektoral.signals.transition` once. A failing
     receiver is logged: the transition stands."""
-    for package_id in dict.fromkeys(r["package_id"] for r in rows):
+    moved = list(dict.fromkeys(r["package_id"] for r in rows))
+    # a released submission changed its statistic too
+    for package_id in dict.fromkeys(moved + releases.statistic_ids(moved)):
         reindex(package_id)
     try:
         signals.transition.send(name, rows=[dict(r) for r in rows],
@@ -471,13 +472,6 @@ def _submit_gate(context: dict[str, Any], package_id: str) -> None:
                 "score": report["score"], "problems": "; ".join(parts)}],
             "report": report,
         })
-
-
-def _make_public(package_id: str) -> None:
-    """Publication: the only way an item becomes public (deferred commit)."""
-    tk.get_action("package_patch")(
-        site_context(defer_commit=True, sektoral_publication=True),
-        {"id": package_id, "private": False})
 
 
 def reindex(package_id: str) -> None:

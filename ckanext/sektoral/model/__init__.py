@@ -5,6 +5,13 @@
                           (with a version number for conflict-checked moves)
 * ``sektoral_transition`` the append-only audit log of every transition
 * ``sektoral_position``   Walidata/Pembina positions assigned to users
+* ``sektoral_release``    each cycle's release of a statistic (its resources)
+
+A statistic is one public dataset for good; each cycle's item is its
+submission for that cycle. The first cycle's item is the statistic's own
+dataset (``statistic_id == package_id``); a later cycle's item is a
+private dataset of its own that publication releases into the statistic
+(``logic/releases.py``).
 """
 from __future__ import annotations
 
@@ -14,7 +21,7 @@ from typing import Any, Optional
 
 from sqlalchemy import (
     BigInteger, Column, Date, DateTime, ForeignKey, Index, Integer,
-    UnicodeText,
+    UnicodeText, UniqueConstraint,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped
@@ -74,11 +81,20 @@ class Item(BaseModel):
     times_returned: Mapped[int] = Column(Integer, nullable=False, default=0)
     first_submitted: Mapped[Optional[dt.datetime]] = Column(DateTime)
     template: Mapped[Optional[str]] = Column(UnicodeText)  # Table Schema template name, if any
+    # the statistic's public dataset (this item's own, or the one it is a
+    # later cycle's submission for)
+    statistic_id: Mapped[str] = Column(UnicodeText, nullable=False)
 
     __table_args__ = (
         Index("sektoral_item_cycle_stage", "cycle_id", "stage"),
         Index("sektoral_item_owner_org", "owner_org"),
+        Index("sektoral_item_statistic", "statistic_id"),
     )
+
+    @property
+    def is_submission(self) -> bool:
+        """A later cycle's submission (never public itself)."""
+        return self.statistic_id != self.package_id
 
 
 class Transition(BaseModel):
@@ -117,6 +133,27 @@ class Transition(BaseModel):
             "note": self.note,
             "created": self.created.isoformat(),
         }
+
+
+class Release(BaseModel):
+    """A statistic released in a cycle: which of its resources hold that
+    release's files (a revision published again replaces them)."""
+
+    __tablename__ = "sektoral_release"
+
+    id: Mapped[str] = Column(UnicodeText, primary_key=True, default=_uuid)
+    statistic_id: Mapped[str] = Column(UnicodeText, nullable=False)
+    cycle_id: Mapped[str] = Column(UnicodeText, ForeignKey("sektoral_cycle.id"),
+                                   nullable=False)
+    submission_id: Mapped[str] = Column(UnicodeText, nullable=False)
+    resource_ids: Mapped[list[str]] = Column(JSONB, nullable=False, default=list)
+    released: Mapped[dt.datetime] = Column(DateTime, nullable=False, default=_now)
+    released_by: Mapped[str] = Column(UnicodeText, nullable=False)
+
+    __table_args__ = (
+        UniqueConstraint("statistic_id", "cycle_id",
+                         name="sektoral_release_statistic_cycle"),
+    )
 
 
 class UserPosition(BaseModel):

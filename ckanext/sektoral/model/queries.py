@@ -16,7 +16,7 @@ from ckan import model
 
 from ckanext.sektoral import clock
 from ckanext.sektoral.core.stages import Stage
-from ckanext.sektoral.model import Cycle, Item, Transition, UserPosition
+from ckanext.sektoral.model import Cycle, Item, Release, Transition, UserPosition
 
 
 # -- cycles ---------------------------------------------------------------------
@@ -52,12 +52,13 @@ def cycles_by_ids(ids: Sequence[str]) -> list[Cycle]:
 
 
 def public_counts() -> dict[str, int]:
-    """Public datasets per cycle: published items, and also those reopened
-    for a revision or withdrawn, which stay public with a notice."""
-    rows = model.Session.query(Item.cycle_id, sa.func.count()).join(
-        model.Package, model.Package.id == Item.package_id).filter(
+    """Public datasets per cycle: the statistics released in it (also
+    those reopened for a revision or withdrawn since, which stay public
+    with a notice)."""
+    rows = model.Session.query(Release.cycle_id, sa.func.count()).join(
+        model.Package, model.Package.id == Release.statistic_id).filter(
         model.Package.private.is_(False),
-        model.Package.state == "active").group_by(Item.cycle_id).all()
+        model.Package.state == "active").group_by(Release.cycle_id).all()
     return {cycle_id: count for cycle_id, count in rows}
 
 
@@ -94,13 +95,15 @@ def cycle_titles(cycle_id: str) -> list[tuple[str, str]]:
 # -- items ------------------------------------------------------------------------
 
 def add_item(package_id: str, cycle_id: str, org_id: str,
-             template: Optional[str]) -> Item:
+             template: Optional[str],
+             statistic_id: Optional[str] = None) -> Item:
     """A dataset's new workflow record at stage ``direncanakan`` (planned),
-    added to the session (not committed)."""
+    added to the session (not committed); the submission of
+    ``statistic_id`` for the cycle, or its own statistic."""
     item = Item(package_id=package_id, cycle_id=cycle_id, owner_org=org_id,
                 stage=Stage.PLANNED.value, version=1,
                 stage_changed=clock.utcnow(), times_returned=0,
-                template=template)
+                template=template, statistic_id=statistic_id or package_id)
     model.Session.add(item)
     return item
 
@@ -126,10 +129,47 @@ def package_ids(refs: Sequence[str]) -> list[str]:
     return [pid for (pid,) in rows]
 
 
-def history(package_id: str) -> list[Transition]:
-    """The audit log of one dataset, oldest first."""
-    return model.Session.query(Transition).filter(
-        Transition.package_id == package_id).order_by(Transition.id).all()
+def history(package_id: str) -> list[tuple[Transition, str]]:
+    """The audit log of one dataset, oldest first, with each row's cycle
+    code; of a statistic: of all its cycles' items."""
+    members = model.Session.query(Item.package_id).filter(
+        sa.or_(Item.statistic_id == package_id, Item.package_id == package_id))
+    return model.Session.query(Transition, Cycle.code).join(
+        Cycle, Cycle.id == Transition.cycle_id).filter(
+        Transition.package_id.in_(members)).order_by(Transition.id).all()
+
+
+def statistic_item(statistic_id: str, cycle_id: str) -> Optional[Item]:
+    """The statistic's item of that cycle, if any."""
+    return model.Session.query(Item).filter(
+        Item.statistic_id == statistic_id, Item.cycle_id == cycle_id).first()
+
+
+def latest_item(statistic_id: str) -> Optional[Item]:
+    """The statistic's item of its latest cycle."""
+    return model.Session.query(Item).join(
+        Cycle, Cycle.id == Item.cycle_id).filter(
+        Item.statistic_id == statistic_id).order_by(
+        Cycle.start_date.desc(), Item.stage_changed.desc()).first()
+
+
+def cycle_items(cycle_id: str) -> list[Item]:
+    """A cycle's items whose dataset is active, by title."""
+    return model.Session.query(Item).join(
+        model.Package, model.Package.id == Item.package_id).filter(
+        Item.cycle_id == cycle_id, model.Package.state == "active").order_by(
+        model.Package.title, Item.package_id).all()
+
+
+def statistics_of(org_id: str) -> list[tuple[str, str, str]]:
+    """(statistic id, name, title) of an OPD's statistics (datasets that
+    are their own first item), newest first."""
+    return [tuple(row) for row in model.Session.query(
+        model.Package.id, model.Package.name, model.Package.title).join(
+        Item, Item.package_id == model.Package.id).filter(
+        Item.statistic_id == Item.package_id, Item.owner_org == org_id,
+        model.Package.state == "active").order_by(
+        model.Package.metadata_created.desc())]
 
 
 # -- positions --------------------------------------------------------------------

@@ -27,8 +27,11 @@ def sektoral_cycle_publish(context: Context,
                            data_dict: DataDict) -> dict[str, Any]:
     """Step 6: publish a cycle on the portal, all or nothing.
 
-    Every approved (``disetujui``) dataset of the cycle becomes public
-    (``dipublikasikan``, one audit row each), the cycle's approved report
+    Every approved (``disetujui``) item of the cycle is published
+    (``dipublikasikan``, one audit row each): a statistic's first item
+    becomes public, a later cycle's submission is released into its
+    statistic (its metadata and files; the submission stays private). The
+    cycle's approved report
     version becomes a public ``publikasi`` dataset (the report files as
     its resources, ``dataset_tercakup`` linking the datasets,
     ``tanggal_terbit`` today) and the publication is recorded. One
@@ -40,7 +43,8 @@ def sektoral_cycle_publish(context: Context,
     :param note: note recorded in the audit log (optional)
     :type note: string
     :returns: ``{"publication": {...}, "publikasi": package dict,
-        "published": [dataset ids]}``
+        "published": [ids of the public datasets released],
+        "submissions": [ids of the items published]}``
     :rtype: dictionary
 
     Example::

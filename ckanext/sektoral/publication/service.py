@@ -39,7 +39,7 @@ from ckanext.sektoral.documents import report as documents_report
 from ckanext.sektoral.insight.notices import (  # noqa: F401 (re-exported)
     notice_for, publish_dates, withdrawal_notice, withdrawal_text,
 )
-from ckanext.sektoral.logic import permissions
+from ckanext.sektoral.logic import permissions, releases
 from ckanext.sektoral.logic import service as wf
 from ckanext.sektoral.logic.context import site_context
 from ckanext.sektoral.model import Cycle, Item, Transition, UserPosition
@@ -195,8 +195,10 @@ def publish_cycle(context: dict[str, Any], cycle_ref: str,
                              workdir) or files
         for item in items:  # each made public by the engine
             rows.append(wf.move(user, "publish", item.package_id, note))
-        package = _create_publikasi(cycle, org, [i.package_id for i in items],
-                                    files, staged)
+        # the public datasets it covers: the statistics released
+        package = _create_publikasi(
+            cycle, org, releases.statistic_ids([i.package_id for i in items]),
+            files, staged)
         publication = Publication(
             cycle_id=cycle.id, package_id=package["id"],
             report_version_id=str(report.get("id") or "") or None,
@@ -226,7 +228,8 @@ def publish_cycle(context: dict[str, Any], cycle_ref: str,
         "publication": done,
         "publikasi": tk.get_action("package_show")(
             site_context(), {"id": package["id"]}),
-        "published": [i.package_id for i in items],
+        "published": releases.statistic_ids([i.package_id for i in items]),
+        "submissions": [i.package_id for i in items],
     }
 
 
