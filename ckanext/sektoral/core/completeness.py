@@ -24,6 +24,8 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal, Optional, Union
 
+from ckanext.sektoral.core import contracts
+
 REQUIRED_KEY = "sektoral_required"
 REQUIRES_DATA_KEY = "sektoral_requires_data"
 DATA_JENIS = "data"
@@ -74,18 +76,21 @@ class CompletenessResult:
     def missing_fields(self) -> list[str]:
         return [f.name for f in self.fields if not f.present]
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> contracts.CompletenessReport:
         """JSON-ready dict (the action's return value)."""
         return {
             "complete": self.complete,
             "score": self.score,
-            "fields": [dataclasses.asdict(f) for f in self.fields],
+            "fields": [{"name": f.name, "label": f.label,
+                        "present": f.present} for f in self.fields],
             "missing_fields": self.missing_fields,
             "requires_data": self.requires_data,
             "has_data_resource": bool(self.resources),
-            "resources": [
-                dict(dataclasses.asdict(r), ok=r.ok) for r in self.resources
-            ],
+            "resources": [{
+                "id": r.id, "name": r.name, "has_schema": r.has_schema,
+                "validation_status": r.validation_status,
+                "error_count": r.error_count, "ok": r.ok,
+            } for r in self.resources],
         }
 
 

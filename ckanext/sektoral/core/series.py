@@ -22,6 +22,7 @@ from collections import OrderedDict
 from decimal import Decimal
 from typing import Any, Callable, Iterable, Optional
 
+from ckanext.sektoral.core import contracts
 from ckanext.sektoral.core.reader import json_number, json_value
 from ckanext.sektoral.core import symbols as bps
 
@@ -81,14 +82,14 @@ class Grid:
     def years(self) -> list[Any]:
         return sorted({y for _, y in self.tallies if y is not None})
 
-    def by_year(self, additive: bool) -> Optional[list[dict[str, Any]]]:
+    def by_year(self, additive: bool) -> Optional[list[contracts.YearPoint]]:
         """Per year: ``value`` (sum, or unweighted mean of the regions),
         ``missing`` (cells left out) and ``complete``; None without a
         year column or a year."""
         years = self.years()
         if not (self.has_year and years):
             return None
-        out = []
+        out: list[contracts.YearPoint] = []
         for y in years:
             total = bps.Tally()
             groups = [t for (_r, yy), t in self.tallies.items() if yy == y]
@@ -108,7 +109,7 @@ class Grid:
 
     def by_region(self, additive: bool,
                   order: Callable[[set[str]], list[tuple[str, str]]]
-                  ) -> tuple[Optional[list[dict[str, Any]]], Any]:
+                  ) -> tuple[Optional[list[contracts.RegionPoint]], Any]:
         """Per region, in the latest year that has any value: ``code``,
         ``name``, ``value`` (None and ``symbol`` the BPS symbol to show
         where no value exists; ``symbol`` ``-`` where every cell was
@@ -119,7 +120,7 @@ class Grid:
             return None, None
         latest = self.latest_year()
         regions = order({r for r, _ in self.tallies if r is not None})
-        out = []
+        out: list[contracts.RegionPoint] = []
         for code, name in regions:
             if self.has_year:
                 keys: list[Key] = [(code, latest)]

@@ -19,6 +19,7 @@ from ckanext.sektoral.documents import compile as compile_mod
 from ckanext.sektoral.documents import letter as letter_mod
 from ckanext.sektoral.documents import report as report_mod
 from ckanext.sektoral.documents import store
+from ckanext.sektoral.core import contracts
 from ckanext.sektoral.logic import permissions, schema, service
 from ckanext.sektoral.model import Cycle, Item
 from ckanext.sektoral.model import documents as documents_model
@@ -59,20 +60,20 @@ def _job_id(job: Any) -> Optional[str]:
     return getattr(job, "id", None)
 
 
-def _letter_dict(doc: Document) -> dict[str, Any]:
+def _letter_dict(doc: Document) -> contracts.Letter:
     data = doc.as_dict()
     org = model.Group.get(doc.owner_org)
-    data["organization"] = org.name if org else doc.owner_org
-    data["organization_title"] = org.title if org else doc.owner_org
-    data["urls"] = {fmt: tk.url_for(
-        "sektoral_documents.letter_download", cycle_id=doc.cycle_id,
-        org_name=data["organization"], fmt=fmt) for fmt in data["formats"]}
-    return data
+    org_name = org.name if org else doc.owner_org
+    return {**data, "organization": org_name,
+            "organization_title": org.title if org else doc.owner_org,
+            "urls": {fmt: tk.url_for(
+                "sektoral_documents.letter_download", cycle_id=doc.cycle_id,
+                org_name=org_name, fmt=fmt) for fmt in data["formats"]}}
 
 
 @tk.validate_action_data(schema.sektoral_cycle_ref_schema)
 def sektoral_letters_generate(context: Context, data_dict: DataDict
-                              ) -> list[dict[str, Any]]:
+                              ) -> list[contracts.Letter]:
     """Generate the request letters (PDF and DOCX) of a cycle: one per OPD
     with items in the cycle, or only the given OPD's. Generating again
     replaces the OPD's letter (same nomor).
@@ -110,7 +111,7 @@ def sektoral_letters_generate(context: Context, data_dict: DataDict
 @tk.validate_action_data(schema.sektoral_cycle_ref_schema)
 @tk.side_effect_free
 def sektoral_letter_list(context: Context, data_dict: DataDict
-                         ) -> list[dict[str, Any]]:
+                         ) -> list[contracts.Letter]:
     """Request letters of a cycle. The Walidata and the Pembina Data see
     every letter; an OPD producer sees its own OPD's only.
 
@@ -135,17 +136,16 @@ def sektoral_letter_list(context: Context, data_dict: DataDict
     return [_letter_dict(d) for d in letters]
 
 
-def _compilation_dict(doc: Document) -> dict[str, Any]:
+def _compilation_dict(doc: Document) -> contracts.Compilation:
     data = doc.as_dict()
-    data["urls"] = {fmt: tk.url_for(
+    return {**data, "urls": {fmt: tk.url_for(
         "sektoral_documents.compilation_download", doc_id=doc.id, fmt=fmt)
-        for fmt in data["formats"]}
-    return data
+        for fmt in data["formats"]}}
 
 
 @tk.validate_action_data(schema.sektoral_cycle_ref_schema)
 def sektoral_compilation_generate(context: Context, data_dict: DataDict
-                                  ) -> dict[str, Any]:
+                                  ) -> contracts.CompilationStarted:
     """Start building the cycle's compilation (background job): a
     Frictionless Data Package (zip) of every accepted dataset and one
     combined XLSX.
@@ -162,19 +162,22 @@ def sektoral_compilation_generate(context: Context, data_dict: DataDict
     cycle = _cycle(data_dict)
     doc = compile_mod.new(cycle, context.get("user") or "")
     service.commit(context)
-    data = _compilation_dict(doc)
-    data["job_id"] = None
-    service.when_committed(context, lambda: data.update(job_id=_job_id(
-        tk.enqueue_job(compile_mod.run_compilation, [doc.id],
-                       title=f"sektoral: compilation {cycle.code}",
-                       queue=analysis_job.QUEUE))))
+    data: contracts.CompilationStarted = {**_compilation_dict(doc),
+                                          "job_id": None}
+
+    def enqueue() -> None:
+        data["job_id"] = _job_id(tk.enqueue_job(
+            compile_mod.run_compilation, [doc.id],
+            title=f"sektoral: compilation {cycle.code}",
+            queue=analysis_job.QUEUE))
+    service.when_committed(context, enqueue)
     return data
 
 
 @tk.validate_action_data(schema.sektoral_cycle_ref_schema)
 @tk.side_effect_free
 def sektoral_compilation_list(context: Context, data_dict: DataDict
-                              ) -> list[dict[str, Any]]:
+                              ) -> list[contracts.Compilation]:
     """Compilations of a cycle, newest first (with failed ones and their
     error).
 
@@ -191,18 +194,26 @@ def sektoral_compilation_list(context: Context, data_dict: DataDict
         cycle.id, compile_mod.KIND)]
 
 
-def _version_out(version: dict[str, Any]) -> dict[str, Any]:
-    data = {k: v for k, v in version.items() if k != "files"}
-    data["formats"] = sorted(version["files"])
-    data["urls"] = {fmt: tk.url_for(
-        "sektoral_documents.report_download", version_id=version["id"],
-        fmt=fmt) for fmt in data["formats"]}
-    return data
+def _version_out(version: contracts.ReportVersionRecord
+                 ) -> contracts.ReportVersion:
+    formats = sorted(version["files"])
+    return {
+        "id": version["id"], "cycle_id": version["cycle_id"],
+        "version": version["version"], "status": version["status"],
+        "error": version["error"], "created": version["created"],
+        "created_by": version["created_by"], "approved": version["approved"],
+        "approved_by": version["approved_by"],
+        "approved_at": version["approved_at"],
+        "formats": formats,
+        "urls": {fmt: tk.url_for(
+            "sektoral_documents.report_download", version_id=version["id"],
+            fmt=fmt) for fmt in formats},
+    }
 
 
 @tk.validate_action_data(schema.sektoral_cycle_ref_schema)
 def sektoral_report_generate(context: Context, data_dict: DataDict
-                             ) -> dict[str, Any]:
+                             ) -> contracts.ReportStarted:
     """Start rendering a new version of the cycle's draft report (HTML,
     PDF, DOCX) in the background. A failed render is recorded on the new
     version; the previous version stays current.
@@ -219,19 +230,22 @@ def sektoral_report_generate(context: Context, data_dict: DataDict
     cycle = _cycle(data_dict)
     row = report_mod.new_version(cycle, context.get("user") or "")
     service.commit(context)
-    data = _version_out(report_mod.version_dict(row))
-    data["job_id"] = None
-    title = f"sektoral: report {cycle.code} v{row.version}"
-    service.when_committed(context, lambda: data.update(job_id=_job_id(
-        tk.enqueue_job(report_mod.run_report, [row.id], title=title,
-                       queue=analysis_job.QUEUE))))
+    data: contracts.ReportStarted = {
+        **_version_out(report_mod.version_dict(row)), "job_id": None}
+
+    def enqueue() -> None:
+        data["job_id"] = _job_id(tk.enqueue_job(
+            report_mod.run_report, [row.id],
+            title=f"sektoral: report {cycle.code} v{row.version}",
+            queue=analysis_job.QUEUE))
+    service.when_committed(context, enqueue)
     return data
 
 
 @tk.validate_action_data(schema.sektoral_cycle_ref_schema)
 @tk.side_effect_free
 def sektoral_report_list(context: Context, data_dict: DataDict
-                         ) -> dict[str, Any]:
+                         ) -> contracts.ReportList:
     """Every version of the cycle's draft report (newest first), the
     current and the approved version, and the editable chapters with
     their narratives.
@@ -253,14 +267,14 @@ def sektoral_report_list(context: Context, data_dict: DataDict
                      for v in report_mod.list_versions(cycle.id)],
         "current": current["version"] if current else None,
         "approved": approved["version"] if approved else None,
-        "chapters": [dict(c, text=texts.get(c["key"], ""))
+        "chapters": [{**c, "text": texts.get(c["key"], "")}
                      for c in report_mod.chapters(cycle.id)],
     }
 
 
 @tk.validate_action_data(schema.sektoral_report_narrative_schema)
 def sektoral_report_narrative_update(context: Context, data_dict: DataDict
-                                     ) -> dict[str, Any]:
+                                     ) -> contracts.Narrative:
     """Set the narrative of one chapter of the cycle's report (used by the
     next generated version): ``kata_pengantar``, ``kesimpulan`` or an
     urusan code of the cycle's items (see ``sektoral_report_list``).
@@ -301,7 +315,7 @@ def _item_package(data_dict: DataDict) -> str:
 
 @tk.validate_action_data(schema.sektoral_id_schema)
 def sektoral_analysis_run(context: Context, data_dict: DataDict
-                          ) -> dict[str, Any]:
+                          ) -> contracts.AnalysisStarted:
     """Analyse a dataset's data files again (background job): rows,
     missing values and BPS symbols per field, min/max/mean/sum, breakdowns
     by region and year, year-over-year change and suspicious values. It
@@ -324,7 +338,7 @@ def sektoral_analysis_run(context: Context, data_dict: DataDict
 @tk.validate_action_data(schema.sektoral_id_schema)
 @tk.side_effect_free
 def sektoral_analysis_show(context: Context, data_dict: DataDict
-                           ) -> Optional[dict[str, Any]]:
+                           ) -> Optional[contracts.AnalysisRecord]:
     """The stored analysis of a dataset (None if it never ran):
     ``status`` (``ok``, ``no_data``, ``failed``), ``threshold`` and
     ``result.files[]`` each with the ``analysis`` of one data file.

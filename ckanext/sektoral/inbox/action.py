@@ -7,12 +7,13 @@ return note of each item.
 """
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Optional
 
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import Context, DataDict, Schema, Validator
 
+from ckanext.sektoral.core import contracts
 from ckanext.sektoral.core.stages import REQUESTED_ONWARDS
 from ckanext.sektoral.inbox import queries
 from ckanext.sektoral.logic import permissions, service
@@ -38,7 +39,7 @@ def sektoral_inbox_schema(
 
 @tk.validate_action_data(sektoral_inbox_schema)
 @tk.side_effect_free
-def sektoral_inbox(context: Context, data_dict: DataDict) -> dict[str, Any]:
+def sektoral_inbox(context: Context, data_dict: DataDict) -> contracts.Inbox:
     """The OPD inbox: items of cycles requested from the caller's OPD(s)
     (organizations where the caller is editor or admin), with stage, due
     date, working days left, lateness and the latest return note. Items

@@ -12,6 +12,7 @@ from ckan import model
 
 from ckanext.sektoral import config
 from ckanext.sektoral.model import Cycle, Item, Transition
+from ckanext.sektoral.core import contracts
 from ckanext.sektoral.core import schedule as schedule_mod
 from ckanext.sektoral.core.stages import SUBMITTABLE, Stage
 
@@ -83,7 +84,7 @@ def latest_return_notes(org_ids: Sequence[str],
 
 
 def item_dicts(rows: Iterable[Any], notes: dict[str, Transition],
-               today: dt.date) -> list[dict[str, Any]]:
+               today: dt.date) -> list[contracts.InboxItem]:
     """Inbox entries, sorted: to act on first, then by due date, title.
 
     Deadlines come from each cycle's schedule, computed once per cycle;
@@ -102,7 +103,7 @@ def item_dicts(rows: Iterable[Any], notes: dict[str, Transition],
                     due + dt.timedelta(days=1), today))
         return left_cache[due]
 
-    out = []
+    out: list[contracts.InboxItem] = []
     for item, cycle, name, title, org_id, org_name, org_title in rows:
         if cycle.id not in schedules:
             starts = {int(k): dt.date.fromisoformat(v)

@@ -11,6 +11,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import Context, DataDict
 
+from ckanext.sektoral.core import contracts
 from ckanext.sektoral.insight import performance as performance_mod
 from ckanext.sektoral.datafile import files as datafiles
 from ckanext.sektoral.insight import notices, tabledata
@@ -37,7 +38,8 @@ def _quote(value: str) -> str:
 
 @tk.validate_action_data(schema.sektoral_performance_schema)
 @tk.side_effect_free
-def sektoral_performance(context: Context, data_dict: DataDict) -> dict[str, Any]:
+def sektoral_performance(context: Context,
+                         data_dict: DataDict) -> contracts.Performance:
     """OPD performance per cycle: the SOP compliance record.
 
     Per OPD and per cycle: items listed, requested, submitted, submitted
@@ -86,7 +88,8 @@ def sektoral_performance(context: Context, data_dict: DataDict) -> dict[str, Any
 
 @tk.validate_action_data(schema.sektoral_id_schema)
 @tk.side_effect_free
-def sektoral_chart_data(context: Context, data_dict: DataDict) -> dict[str, Any]:
+def sektoral_chart_data(context: Context,
+                        data_dict: DataDict) -> contracts.ChartData:
     """Chart series and a table preview of a dataset's validated data file.
 
     For a ``data-sektoral`` dataset (the public sees published ones only):
@@ -123,41 +126,50 @@ def sektoral_chart_data(context: Context, data_dict: DataDict) -> dict[str, Any]
     return chart_data_for(pkg)
 
 
-def chart_data_for(pkg: dict[str, Any]) -> dict[str, Any]:
+def chart_data_for(pkg: dict[str, Any]) -> contracts.ChartData:
     """``sektoral_chart_data`` of a dataset already read (no auth)."""
-    base: dict[str, Any] = {"id": pkg["id"], "available": False,
-                            "unit": pkg.get("satuan") or ""}
+    base: contracts.ChartBase = {"id": pkg["id"], "available": False,
+                                 "unit": pkg.get("satuan") or ""}
+    unavailable: contracts.ChartUnavailable
     if pkg.get("type") != DATA_SEKTORAL:
-        return dict(base, reason=tk._("Not a sectoral statistics dataset"))
+        unavailable = {**base, "reason": tk._(
+            "Not a sectoral statistics dataset")}
+        return unavailable
     notice = notices.withdrawal_notice(pkg["id"])
     if notice is not None:  # its data must no longer be used
-        return dict(base, withdrawn=True, notice=notice,
-                    reason=notices.withdrawal_text(notice))
+        withdrawn: contracts.ChartWithdrawn = {
+            **base, "withdrawn": True, "notice": notice,
+            "reason": notices.withdrawal_text(notice)}
+        return withdrawn
     resource = tabledata.validated_resource(pkg)
     if resource is None:
-        return dict(base, reason=tk._(
-            "No data file with a Table Schema has passed validation yet"))
+        unavailable = {**base, "reason": tk._(
+            "No data file with a Table Schema has passed validation yet")}
+        return unavailable
     path = datafiles.resource_path(resource)
     if path is None:
-        return dict(base, reason=tk._("The data file could not be found."))
+        unavailable = {**base,
+                       "reason": tk._("The data file could not be found.")}
+        return unavailable
     schema = tabledata.resource_schema(resource) or {}
     fmt = tabledata.resource_format(resource)
     data = tabledata.read_table(
         path, schema, fmt=fmt,
         additive=tabledata.is_additive(pkg.get("satuan"), pkg.get("ukuran"),
                                        pkg.get("title")))
-    if data.get("error"):
-        return dict(base, reason=tk._(data["error"]))
-    result = dict(base, **data)
-    result.update(available=True, resource_id=resource["id"],
-                  resource_name=resource.get("name") or resource["id"])
+    if "error" in data:
+        unavailable = {**base, "reason": tk._(data.get("error"))}
+        return unavailable
+    result: contracts.ChartAvailable = {
+        **base, **data, "available": True, "resource_id": resource["id"],
+        "resource_name": resource.get("name") or resource["id"]}
     return result
 
 
 @tk.validate_action_data(schema.sektoral_empty_schema)
 @tk.side_effect_free
-def sektoral_public_cycle_list(context: Context,
-                               data_dict: DataDict) -> list[dict[str, Any]]:
+def sektoral_public_cycle_list(context: Context, data_dict: DataDict
+                               ) -> list[contracts.PublicCycle]:
     """Cycles that published at least one dataset, newest first, with the
     number of public datasets (published, or reopened for a revision or
     withdrawn: those stay public with a notice). Public.
@@ -181,8 +193,8 @@ def sektoral_public_cycle_list(context: Context,
 
 @tk.validate_action_data(schema.sektoral_id_schema)
 @tk.side_effect_free
-def sektoral_public_cycle_show(context: Context,
-                               data_dict: DataDict) -> dict[str, Any]:
+def sektoral_public_cycle_show(context: Context, data_dict: DataDict
+                               ) -> contracts.PublicCycleShow:
     """One cycle's public page: its public datasets and its report (the ``publikasi`` dataset whose
     ``kode_siklus`` is the cycle's code). Public; a cycle that published
     nothing is "not found".

@@ -17,7 +17,7 @@ from ckanext.sektoral.insight import dcat, notices, tabledata
 from ckanext.sektoral.insight.action import chart_data_for
 
 from ckanext.sektoral.core import formatting
-from ckanext.sektoral.core import charts
+from ckanext.sektoral.core import charts, contracts
 from ckanext.sektoral.core import symbols as bps
 
 log = logging.getLogger(__name__)
@@ -77,7 +77,8 @@ def sektoral_dataset_chart(pkg: dict[str, Any]) -> Optional[dict[str, Any]]:
     if not _is_public_data(pkg):
         return None
     try:
-        data = chart_data_for(pkg)
+        # one of the ChartData shapes, read by key below
+        data: dict[str, Any] = dict(chart_data_for(pkg))
     except Exception:  # a broken file must never break the dataset page
         log.exception("chart data of %s", pkg.get("id"))
         return None
@@ -165,10 +166,9 @@ def jsonld_document(pkg: dict[str, Any], *, with_context: bool = True
         d["mimetype"]: tk.url_for("sektoral_public.download", id=pkg["name"],
                                   fmt=d["format"], _external=True)
         for d in (sektoral_data_downloads(pkg) if resource else [])}
-    withdrawal = _withdrawal(pkg) if _is_public_data(pkg) else None
-    if withdrawal is not None:
-        withdrawal = dict(withdrawal,
-                          text=notices.withdrawal_text(withdrawal))
+    notice = _withdrawal(pkg) if _is_public_data(pkg) else None
+    withdrawal = (dict(notice, text=notices.withdrawal_text(notice))
+                  if notice is not None else None)
     return dcat.dataset_jsonld(
         pkg, dataset_url=tk.url_for("dataset.read", id=pkg["name"],
                                     _external=True),
@@ -177,7 +177,7 @@ def jsonld_document(pkg: dict[str, Any], *, with_context: bool = True
         withdrawal=withdrawal)
 
 
-def _withdrawal(pkg: dict[str, Any]) -> Optional[dict[str, Any]]:
+def _withdrawal(pkg: dict[str, Any]) -> Optional[contracts.WithdrawalNotice]:
     return notices.withdrawal_notice(pkg["id"])
 
 

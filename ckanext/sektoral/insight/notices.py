@@ -6,6 +6,7 @@ itself."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any, Optional
 
 import sqlalchemy as sa
@@ -13,11 +14,12 @@ import sqlalchemy as sa
 import ckan.plugins.toolkit as tk
 from ckan import model
 
+from ckanext.sektoral.core import contracts
 from ckanext.sektoral.model import Transition
 from ckanext.sektoral.model.publication import REVISION, WITHDRAWAL, Notice
 
 
-def publish_dates(package_id: str) -> dict[str, Optional[str]]:
+def publish_dates(package_id: str) -> contracts.PublishDates:
     """First and last publication of a dataset (from the audit log)."""
     first, last = model.Session.query(
         sa.func.min(Transition.created), sa.func.max(Transition.created)
@@ -47,19 +49,18 @@ def _current_withdrawal(package_id: str) -> Optional[Notice]:
     return withdrawal
 
 
-def withdrawal_notice(package_id: str) -> Optional[dict[str, Any]]:
+def withdrawal_notice(package_id: str) -> Optional[contracts.WithdrawalNotice]:
     """The withdrawal in force of a dataset (its notice, ``state``
     ``withdrawn``), or None: the gate of every data download and chart
     series."""
     withdrawal = _current_withdrawal(package_id)
     if withdrawal is None:
         return None
-    data = withdrawal.as_dict()
-    data.update(publish_dates(package_id), state="withdrawn")
-    return data
+    return {**withdrawal.as_dict(), **publish_dates(package_id),
+            "state": "withdrawn"}
 
 
-def withdrawal_text(notice: dict[str, Any]) -> str:
+def withdrawal_text(notice: Mapping[str, Any]) -> str:
     """The notice as one sentence (410 answers, API, DCAT)."""
     created = (notice.get("created") or "")[:10]
     return tk._("This dataset was withdrawn on %(date)s and its data must "
@@ -67,7 +68,7 @@ def withdrawal_text(notice: dict[str, Any]) -> str:
         "date": created, "note": notice.get("note") or ""}
 
 
-def notice_for(package_id: str) -> Optional[dict[str, Any]]:
+def notice_for(package_id: str) -> Optional[contracts.PublicNotice]:
     """The public notice of a dataset: its withdrawal while in force
     (always shown), else its latest revision (open while the dataset is
     being corrected, then shown as revised with the date it was published
@@ -75,17 +76,19 @@ def notice_for(package_id: str) -> Optional[dict[str, Any]]:
     withdrawn = withdrawal_notice(package_id)
     if withdrawn is not None:
         return withdrawn
-    revision = model.Session.query(Notice).filter(
+    revision: Optional[Notice] = model.Session.query(Notice).filter(
         Notice.package_id == package_id, Notice.kind == REVISION).order_by(
         Notice.created.desc()).first()
     if revision is None:
         return None
     data = revision.as_dict()
-    data.update(publish_dates(package_id))
+    dates = publish_dates(package_id)
     republished = model.Session.query(sa.func.min(Transition.created)).filter(
         Transition.package_id == package_id,
         Transition.transition == "publish",
         Transition.created > revision.created).scalar()
-    data["state"] = "revised" if republished else "under_revision"
-    data["revised"] = republished.isoformat() if republished else None
-    return data
+    notice: contracts.RevisionNotice = {
+        **data, **dates,
+        "state": "revised" if republished else "under_revision",
+        "revised": republished.isoformat() if republished else None}
+    return notice

@@ -32,7 +32,7 @@ per OPD, first/count of each relevant transition per item, organizations):
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Optional
+from typing import Any, Optional, cast
 
 import sqlalchemy as sa
 
@@ -41,6 +41,7 @@ from ckan import model
 from ckanext.sektoral import config
 from ckanext.sektoral.logic import service
 from ckanext.sektoral.model import Cycle, Item, Transition
+from ckanext.sektoral.core import contracts
 from ckanext.sektoral.core.schedule import is_late
 from ckanext.sektoral import clock
 
@@ -66,19 +67,21 @@ def _empty() -> dict[str, Any]:
     return entry
 
 
-def _finish(entry: dict[str, Any]) -> dict[str, Any]:
+def _finish(entry: dict[str, Any]) -> contracts.PerformanceFigures:
     days = entry.pop("_days")
     entry["avg_working_days"] = (round(sum(days) / len(days), 1)
                                  if days else None)
     entry["on_time_pct"] = (round(100.0 * entry["on_time"]
                                   / entry["requested"], 1)
                             if entry["requested"] else None)
-    return entry
+    # keyed by FIGURES, which mypy cannot follow: the contract test
+    # (tests/logic/test_contracts.py) holds them to PerformanceFigures
+    return cast(contracts.PerformanceFigures, entry)
 
 
 def performance(cycle_codes: Optional[list[str]] = None,
                 owner_org: Optional[str] = None,
-                on: Optional[dt.date] = None) -> dict[str, Any]:
+                on: Optional[dt.date] = None) -> contracts.Performance:
     """Figures per cycle and per OPD (see the module docstring).
 
     :param cycle_codes: restrict to these cycles (id or code); all when None
@@ -158,10 +161,10 @@ def performance(cycle_codes: Optional[list[str]] = None,
         if "accept" in moved:
             entry["accepted"] += 1
 
-    result_cycles = []
-    all_orgs: dict[str, dict[str, Any]] = {}
+    result_cycles: list[contracts.PerformanceCycle] = []
+    all_orgs: dict[str, contracts.OrganizationRef] = {}
     for cycle in cycles:
-        rows = []
+        rows: list[contracts.PerformanceRow] = []
         totals = _empty()
         for (cycle_id, org_id), entry in per.items():
             if cycle_id != cycle.id:
@@ -171,9 +174,10 @@ def performance(cycle_codes: Optional[list[str]] = None,
                 if name not in ("avg_working_days", "on_time_pct"):
                     totals[name] += entry[name]
             totals["_days"].extend(entry["_days"])
-            row = _finish(dict(entry, _days=list(entry["_days"])))
-            row.update(id=org_id, name=org.name if org else org_id,
-                       title=org.title if org else org_id)
+            row: contracts.PerformanceRow = {
+                **_finish(dict(entry, _days=list(entry["_days"]))),
+                "id": org_id, "name": org.name if org else org_id,
+                "title": org.title if org else org_id}
             rows.append(row)
             all_orgs[org_id] = {"id": org_id, "name": row["name"],
                                 "title": row["title"]}

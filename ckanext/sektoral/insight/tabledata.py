@@ -34,9 +34,9 @@ import os
 import threading
 from collections import OrderedDict
 from decimal import Decimal
-from typing import Any, Optional
+from typing import Any, Optional, Union
 
-from ckanext.sektoral.core import tables
+from ckanext.sektoral.core import contracts, tables
 from ckanext.sektoral.core import codes, reader, series, stats
 from ckanext.sektoral.core.completeness import is_data_resource
 from ckanext.sektoral.core import symbols as bps
@@ -47,7 +47,9 @@ RATE_UNIT_MARKS = series.RATE_UNIT_MARKS
 is_additive = series.is_additive
 PREVIEW_ROWS = 20
 _CACHE_SIZE = 64
-_cache: "OrderedDict[tuple[Any, ...], dict[str, Any]]" = OrderedDict()
+#: What :func:`read_table` returns: the table, or why it could not be read.
+Table = Union[contracts.ChartTable, contracts.TableError]
+_cache: "OrderedDict[tuple[Any, ...], Table]" = OrderedDict()
 _lock = threading.Lock()
 
 
@@ -76,7 +78,7 @@ def resource_format(resource: dict[str, Any]) -> Optional[str]:
 
 def read_table(path: str, schema: dict[str, Any], *, fmt: Optional[str] = None,
                additive: bool = True,
-               preview_rows: int = PREVIEW_ROWS) -> dict[str, Any]:
+               preview_rows: int = PREVIEW_ROWS) -> Table:
     """Series and preview of one data file (see the module docstring)."""
     try:
         st = os.stat(path)
@@ -97,7 +99,7 @@ def read_table(path: str, schema: dict[str, Any], *, fmt: Optional[str] = None,
 
 
 def _read(path: str, schema: dict[str, Any], fmt: Optional[str],
-          additive: bool, preview_rows: int) -> dict[str, Any]:
+          additive: bool, preview_rows: int) -> Table:
     summary = stats.analyse(path, schema, fmt=fmt)
     if summary.get("error"):
         return {"error": summary["error"]}
@@ -125,7 +127,7 @@ def _read(path: str, schema: dict[str, Any], fmt: Optional[str],
                      values.get(year) if year else None,
                      values.get(measure), row.symbol(measure))
 
-    result: dict[str, Any] = {
+    result: contracts.ChartTable = {
         "rows": summary["rows"],
         "columns": columns,
         "column_titles": [fields.get(c, {}).get("title") or c

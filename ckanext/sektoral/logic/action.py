@@ -23,7 +23,7 @@ from ckanext.sektoral import lang as sektoral_lang
 from ckanext.sektoral.logic.context import site_context
 from ckanext.sektoral.model import Cycle, UserPosition
 from ckanext.sektoral.model import queries
-from ckanext.sektoral.core import completeness, datalist
+from ckanext.sektoral.core import completeness, contracts, datalist
 from ckanext.sektoral.core.datalist import normalize_key
 from ckanext.sektoral.core.schedule import is_late
 from ckanext.sektoral.core.stages import Position, Stage
@@ -89,7 +89,7 @@ def _validation_info(resource_id: str) -> completeness.ValidationInfo | None:
 @tk.validate_action_data(schema.sektoral_completeness_schema)
 @tk.side_effect_free
 def sektoral_completeness(context: Context,
-                          data_dict: DataDict) -> dict[str, Any]:
+                          data_dict: DataDict) -> contracts.Completeness:
     """Completeness of one dataset: is it ready to be submitted?
 
     Checks every metadata field marked ``sektoral_required`` in the
@@ -135,15 +135,15 @@ def sektoral_completeness(context: Context,
         lang=_ui_lang(data_dict),
         requires_data=requires_data,
     )
-    out = result.to_dict()
-    out.update(id=package["id"], name=package["name"], type=package["type"])
-    return out
+    return {**result.to_dict(), "id": package["id"], "name": package["name"],
+            "type": package["type"]}
 
 
 # -- cycles -------------------------------------------------------------------
 
 @tk.validate_action_data(schema.sektoral_cycle_create_schema)
-def sektoral_cycle_create(context: Context, data_dict: DataDict) -> dict[str, Any]:
+def sektoral_cycle_create(context: Context,
+                          data_dict: DataDict) -> contracts.CycleCreated:
     """Open a new cycle (*siklus*) of the SOP.
 
     :param code: short unique code, e.g. ``2026-S1`` (semester 1 of 2026)
@@ -201,11 +201,11 @@ def sektoral_cycle_create(context: Context, data_dict: DataDict) -> dict[str, An
             model.Session.rollback()
         raise
     service.when_committed(context, lambda: _reindex(carried))
-    return dict(service.cycle_dict(cycle), carried_over=carried)
+    return {**service.cycle_dict(cycle), "carried_over": carried}
 
 
 @tk.validate_action_data(schema.sektoral_cycle_update_schema)
-def sektoral_cycle_update(context: Context, data_dict: DataDict) -> dict[str, Any]:
+def sektoral_cycle_update(context: Context, data_dict: DataDict) -> contracts.Cycle:
     """Change a cycle's title, notes or status (``open``/``closed``).
 
     :param id: id or code of the cycle
@@ -226,7 +226,7 @@ def sektoral_cycle_update(context: Context, data_dict: DataDict) -> dict[str, An
 
 @tk.validate_action_data(schema.sektoral_id_schema)
 @tk.side_effect_free
-def sektoral_cycle_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
+def sektoral_cycle_show(context: Context, data_dict: DataDict) -> contracts.Cycle:
     """One cycle with the start and due date of each of the six steps.
 
     :param id: id or code of the cycle
@@ -242,7 +242,8 @@ def sektoral_cycle_show(context: Context, data_dict: DataDict) -> dict[str, Any]
 
 @tk.validate_action_data(schema.sektoral_cycle_list_schema)
 @tk.side_effect_free
-def sektoral_cycle_list(context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
+def sektoral_cycle_list(context: Context,
+                        data_dict: DataDict) -> list[contracts.Cycle]:
     """Cycles, newest first.
 
     :param status: only ``open`` or only ``closed`` cycles (optional)
@@ -259,7 +260,8 @@ def sektoral_cycle_list(context: Context, data_dict: DataDict) -> list[dict[str,
 
 @tk.validate_action_data(schema.sektoral_cycle_status_schema)
 @tk.side_effect_free
-def sektoral_cycle_status(context: Context, data_dict: DataDict) -> dict[str, Any]:
+def sektoral_cycle_status(context: Context,
+                          data_dict: DataDict) -> contracts.CycleStatus:
     """Summary of a cycle per OPD and per stage, in a fixed number of
     queries whatever the number of items.
 
@@ -281,7 +283,7 @@ def sektoral_cycle_status(context: Context, data_dict: DataDict) -> dict[str, An
                    if s.step and is_late(
                        steps[s.step - 1].due, on)]
     rows, orgs = queries.stage_counts(cycle.id)
-    per_org: dict[str, dict[str, Any]] = {}
+    per_org: dict[str, contracts.CycleStatusOrganization] = {}
     totals: dict[str, int] = {s.value: 0 for s in Stage}
     late_total = 0
     for org_id, stage, count, returned in rows:
@@ -414,7 +416,8 @@ MAX_DATALIST_BYTES = 5 * 1024 * 1024
 
 
 @tk.validate_action_data(schema.sektoral_datalist_import_schema)
-def sektoral_datalist_import(context: Context, data_dict: DataDict) -> dict[str, Any]:
+def sektoral_datalist_import(context: Context,
+                             data_dict: DataDict) -> contracts.DataListImport:
     """Import a cycle's data list from a CSV or XLSX file: one private
     ``data-sektoral`` item per row. Every row is checked first; if any row
     is wrong, nothing is created and the row-numbered errors come back.
@@ -467,15 +470,16 @@ def sektoral_datalist_import(context: Context, data_dict: DataDict) -> dict[str,
                             "imported.") % {"n": len(errors)}],
             "rows": errors})
     matches = _known_statistics(result.items)
-    preview = result.to_dict(tk._)
-    preview["matched"] = [
-        {"row": item.row, "statistic_id": matches[item.row][0],
-         "statistic_name": matches[item.row][1]}
-        for item in result.items if item.row in matches]
-    preview["new_rows"] = [item.row for item in result.items
-                           if item.row not in matches]
+    preview: contracts.DataListImport = {
+        **result.to_dict(tk._),
+        "matched": [{"row": item.row, "statistic_id": matches[item.row][0],
+                     "statistic_name": matches[item.row][1]}
+                    for item in result.items if item.row in matches],
+        "new_rows": [item.row for item in result.items
+                     if item.row not in matches],
+        "created": []}
     if tk.asbool(data_dict.get("dry_run")):
-        return dict(preview, created=[])
+        return preview
     created = []
     try:
         for item in result.items:
@@ -494,7 +498,7 @@ def sektoral_datalist_import(context: Context, data_dict: DataDict) -> dict[str,
         model.Session.rollback()
         raise
     service.when_committed(context, lambda: _reindex(created))
-    return dict(preview, created=created)
+    return {**preview, "created": created}
 
 
 def _reindex(package_ids: list[str]) -> None:
@@ -523,7 +527,8 @@ def _known_statistics(items: Any) -> dict[int, tuple[str, str]]:
     return found
 
 
-def _existing_duplicates(cycle: Cycle, items: Any) -> list[dict[str, Any]]:
+def _existing_duplicates(cycle: Cycle,
+                         items: Any) -> list[contracts.DataListError]:
     """Rows whose OPD already has an item of that title in the cycle."""
     existing = {(org, normalize_key(title))
                 for org, title in queries.cycle_titles(cycle.id)}
@@ -546,7 +551,8 @@ def _staff_position(user: Any) -> str:
 
 def _transition_action(name: str, doc: str):
     @tk.validate_action_data(schema.sektoral_transition_schema)
-    def action(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    def action(context: Context,
+               data_dict: DataDict) -> contracts.TransitionResult:
         tk.check_access("sektoral_" + name, context, data_dict)
         return service.transition(context, name, data_dict["id"],
                                   data_dict.get("note") or "",
@@ -606,7 +612,7 @@ sektoral_publish = _transition_action("publish", """Step 6: staff publish
 
 @tk.validate_action_data(schema.sektoral_bulk_transition_schema)
 def sektoral_bulk_transition(context: Context,
-                             data_dict: DataDict) -> dict[str, Any]:
+                             data_dict: DataDict) -> contracts.BulkTransition:
     """The same transition on many items at once, all or nothing: if one
     item may not move (wrong stage, not allowed, conflict, incomplete
     submission), nothing moves and the error names that dataset.
@@ -691,7 +697,8 @@ def sektoral_bulk_transition(context: Context,
 
 @tk.validate_action_data(schema.sektoral_id_schema)
 @tk.side_effect_free
-def sektoral_history(context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
+def sektoral_history(context: Context,
+                     data_dict: DataDict) -> list[contracts.HistoryRecord]:
     """The audit log of one dataset, oldest first: who moved it, when,
     from which stage to which, in which position, with which note, in
     which cycle (``cycle_code``). Of a statistic: the rows of all its
@@ -708,14 +715,15 @@ def sektoral_history(context: Context, data_dict: DataDict) -> list[dict[str, An
     pkg = model.Package.get(data_dict["id"])
     if pkg is None:
         raise tk.ObjectNotFound(tk._("Dataset not found"))
-    return [dict(row.as_dict(), cycle_code=code)
+    return [{**row.as_dict(), "cycle_code": code}
             for row, code in queries.history(pkg.id)]
 
 
 # -- positions ----------------------------------------------------------------
 
 @tk.validate_action_data(schema.sektoral_position_schema)
-def sektoral_position_assign(context: Context, data_dict: DataDict) -> dict[str, Any]:
+def sektoral_position_assign(context: Context,
+                             data_dict: DataDict) -> contracts.Position:
     """Give a user a Walidata position (``staf``, ``kasie``, ``kabid``,
     ``kadis``) or the Pembina Data position (``pembina``, BPS: read and
     comment). Sysadmins only. Idempotent.
@@ -741,7 +749,8 @@ def sektoral_position_assign(context: Context, data_dict: DataDict) -> dict[str,
 
 
 @tk.validate_action_data(schema.sektoral_position_schema)
-def sektoral_position_revoke(context: Context, data_dict: DataDict) -> dict[str, Any]:
+def sektoral_position_revoke(context: Context,
+                             data_dict: DataDict) -> contracts.PositionRevoked:
     """Take a position away from a user. Sysadmins only.
 
     Example::
@@ -760,7 +769,8 @@ def sektoral_position_revoke(context: Context, data_dict: DataDict) -> dict[str,
 
 @tk.validate_action_data(schema.sektoral_empty_schema)
 @tk.side_effect_free
-def sektoral_position_list(context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
+def sektoral_position_list(context: Context,
+                           data_dict: DataDict) -> list[contracts.Position]:
     """Every position assignment.
 
     Example::
@@ -771,7 +781,7 @@ def sektoral_position_list(context: Context, data_dict: DataDict) -> list[dict[s
     return [_position_dict(p, u) for p, u in queries.positions()]
 
 
-def _position_dict(position: UserPosition, user: Any) -> dict[str, Any]:
+def _position_dict(position: UserPosition, user: Any) -> contracts.Position:
     return {"user": user.name, "user_id": user.id,
             "position": position.position,
             "granted_by": position.granted_by,

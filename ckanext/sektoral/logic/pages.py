@@ -23,7 +23,7 @@ from ckan import model
 from ckanext.sektoral import config
 from ckanext.sektoral.logic import permissions, service
 from ckanext.sektoral.model import Cycle, Item, Transition
-from ckanext.sektoral.core import completeness, stages
+from ckanext.sektoral.core import completeness, contracts, stages
 from ckanext.sektoral.core.stages import Stage
 from ckanext.sektoral import clock
 
@@ -95,22 +95,22 @@ class _PerStage:
         self.chain = config.approval_chain()
         self.steps, self.on = steps, on
         self._allowed: dict[str, list[str]] = {}
-        self._status: dict[str, dict[str, Any]] = {}
+        self._status: dict[str, contracts.ItemStatus] = {}
 
     def allowed(self, stage: str) -> list[str]:
         if stage not in self._allowed:
             self._allowed[stage] = allowed(self.actor, stage, self.chain)
         return self._allowed[stage]
 
-    def status(self, item: Item) -> dict[str, Any]:
+    def status(self, item: Item) -> contracts.ItemStatus:
         if item.stage not in self._status:
             self._status[item.stage] = service.item_status(
                 item, self.steps, self.on)
-        status = dict(self._status[item.stage])
-        status.update(version=item.version,
-                      times_returned=item.times_returned,
-                      stage_changed=item.stage_changed.isoformat(),
-                      template=item.template)
+        status = self._status[item.stage].copy()
+        status.update({"version": item.version,
+                       "times_returned": item.times_returned,
+                       "stage_changed": item.stage_changed.isoformat(),
+                       "template": item.template})
         return status
 
 

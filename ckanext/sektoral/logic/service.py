@@ -22,6 +22,7 @@ from ckan.lib import search
 from ckanext.sektoral import config, signals
 from ckanext.sektoral.logic import permissions, releases
 from ckanext.sektoral.model import Cycle, Item, Transition
+from ckanext.sektoral.core import contracts
 from ckanext.sektoral.core import schedule as schedule_mod
 from ckanext.sektoral.core import stages
 from ckanext.sektoral.core.stages import PRODUCER, Stage
@@ -55,18 +56,17 @@ def cycle_schedule(cycle: Cycle) -> list[schedule_mod.StepSchedule]:
         cycle.start_date, starts, config.calendar(), config.time_standards())
 
 
-def cycle_dict(cycle: Cycle, on: Optional[dt.date] = None) -> dict[str, Any]:
+def cycle_dict(cycle: Cycle, on: Optional[dt.date] = None) -> contracts.Cycle:
     """The cycle with the start and due date of each step."""
     on = on or today()
     data = cycle.as_dict()
-    data["steps"] = [{
+    return {**data, "steps": [{
         "step": s.step,
         "start": s.start.isoformat(),
         "due": s.due.isoformat(),
         "started": s.started,
         "late": schedule_mod.is_late(s.due, on),
-    } for s in cycle_schedule(cycle)]
-    return data
+    } for s in cycle_schedule(cycle)]}
 
 
 # -- items ----------------------------------------------------------------------
@@ -76,7 +76,7 @@ def get_item(package_id: str) -> Optional[Item]:
 
 
 def item_status(item: Item, steps: list[schedule_mod.StepSchedule],
-                on: dt.date) -> dict[str, Any]:
+                on: dt.date) -> contracts.ItemStatus:
     """Stage, current step, due date and lateness of one item."""
     stage = Stage(item.stage)
     due = steps[stage.step - 1].due if stage.step else None
@@ -98,7 +98,7 @@ def item_status(item: Item, steps: list[schedule_mod.StepSchedule],
     }
 
 
-def item_info(package_id: str) -> Optional[dict[str, Any]]:
+def item_info(package_id: str) -> Optional[contracts.ItemInfo]:
     """Workflow information shown with a dataset (None if not an item)."""
     row = model.Session.query(Item, Cycle).join(
         Cycle, Cycle.id == Item.cycle_id).filter(
@@ -107,9 +107,7 @@ def item_info(package_id: str) -> Optional[dict[str, Any]]:
         return None
     item, cycle = row
     info = item_status(item, cycle_schedule(cycle), today())
-    info["cycle"] = cycle.code
-    info["cycle_id"] = cycle.id
-    return info
+    return {**info, "cycle": cycle.code, "cycle_id": cycle.id}
 
 
 def record(item: Item, name: str, from_stage: Optional[str], to_stage: str,
@@ -353,8 +351,8 @@ def atomic(context: dict[str, Any]) -> Iterator[None]:
 
 
 def settle(context: dict[str, Any], name: str, rows: list[Transition],
-           publication: Optional[dict[str, Any]] = None,
-           cycle: Optional[str] = None) -> list[dict[str, Any]]:
+           publication: Optional[contracts.PublicationRecord] = None,
+           cycle: Optional[str] = None) -> list[contracts.TransitionRecord]:
     """After :func:`atomic`: the rows as dicts; once committed, the
     datasets reindexed and the one event sent (with ``defer_commit``:
     kept in the context for :func:`after_commit`)."""
@@ -362,7 +360,7 @@ def settle(context: dict[str, Any], name: str, rows: list[Transition],
         data = [row.as_dict() for row in rows]
         context.setdefault(PENDING, []).append(
             (name, data, publication, cycle))
-        return [dict(d) for d in data]
+        return [d.copy() for d in data]
     model.Session.expire_all()
     return committed(name, [row.as_dict() for row in rows], publication,
                      cycle)
@@ -382,9 +380,9 @@ def after_commit(context: dict[str, Any]) -> None:
         work()
 
 
-def committed(name: str, rows: list[dict[str, Any]],
-              publication: Optional[dict[str, Any]] = None,
-              cycle: Optional[str] = None) -> list[dict[str, Any]]:
+def committed(name: str, rows: list[contracts.TransitionRecord],
+              publication: Optional[contracts.PublicationRecord] = None,
+              cycle: Optional[str] = None) -> list[contracts.TransitionRecord]:
     """Committed moves (audit rows as dicts): reindex their datasets, then
     send :data:`~ckanext.sektoral.signals.transition` once. A failing
     receiver is logged: the transition stands."""
@@ -401,7 +399,8 @@ def committed(name: str, rows: list[dict[str, Any]],
 
 
 def transition(context: dict[str, Any], name: str, package_id: str,
-               note: str = "", version: Optional[int] = None) -> dict[str, Any]:
+               note: str = "", version: Optional[int] = None
+               ) -> contracts.TransitionResult:
     """Perform one transition atomically; return the log row and status.
 
     Conflict-checked: the item row is updated only if its version is the
@@ -414,7 +413,7 @@ def transition(context: dict[str, Any], name: str, package_id: str,
 def transition_many(context: dict[str, Any], name: str,
                     targets: list[tuple[str, Optional[int]]],
                     note: str = "", cycle: Optional[str] = None
-                    ) -> list[dict[str, Any]]:
+                    ) -> list[contracts.TransitionResult]:
     """The same transition on several items, all or nothing: one commit
     after every item moved; the first refusal rolls every move back. One
     event for the batch, once committed. ``name``: one of the six steps'
@@ -436,9 +435,8 @@ def transition_many(context: dict[str, Any], name: str,
                     err.sektoral_dataset = package_id
                 raise
     results = settle(context, name, moved, cycle=cycle)
-    for data in results:
-        data["status"] = item_info(data["package_id"])
-    return results
+    return [{**data, "status": item_info(data["package_id"])}
+            for data in results]
 
 
 def transition_sources(name: str) -> frozenset[Stage]:

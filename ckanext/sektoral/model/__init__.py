@@ -27,6 +27,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped
 
 from ckanext.sektoral import clock
+from ckanext.sektoral.core import contracts
 from ckanext.sektoral.model.base import BaseModel
 
 
@@ -52,7 +53,7 @@ class Cycle(BaseModel):
     created: Mapped[dt.datetime] = Column(DateTime, nullable=False, default=_now)
     created_by: Mapped[str] = Column(UnicodeText, nullable=False)
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> contracts.CycleRecord:
         return {
             "id": self.id,
             "code": self.code,
@@ -119,7 +120,7 @@ class Transition(BaseModel):
         Index("sektoral_transition_cycle", "cycle_id", "to_stage"),
     )
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> contracts.TransitionRecord:
         return {
             "id": self.id,
             "package_id": self.package_id,

@@ -20,6 +20,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped
 
 from ckanext.sektoral import clock
+from ckanext.sektoral.core import contracts
 from ckanext.sektoral.model.base import BaseModel
 
 
@@ -57,7 +58,7 @@ class Document(BaseModel):
               "owner_org"),
     )
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> contracts.DocumentRecord:
         return {"id": self.id, "cycle_id": self.cycle_id, "kind": self.kind,
                 "owner_org": self.owner_org, "number": self.number,
                 "status": self.status, "error": self.error,
@@ -112,7 +113,7 @@ class Analysis(BaseModel):
     threshold: Mapped[Optional[int]] = Column(Integer)
     created: Mapped[dt.datetime] = Column(DateTime, nullable=False, default=_now)
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> contracts.AnalysisRecord:
         return {"package_id": self.package_id, "cycle_id": self.cycle_id,
                 "status": self.status, "error": self.error,
                 "result": self.result or {}, "threshold": self.threshold,

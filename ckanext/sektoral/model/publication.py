@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any, Optional
+from typing import Optional
 
 from sqlalchemy import (
     Column, DateTime, ForeignKey, Index, Integer, UnicodeText,
@@ -21,6 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped
 
 from ckanext.sektoral import clock
+from ckanext.sektoral.core import contracts
 from ckanext.sektoral.model.base import BaseModel
 
 
@@ -51,7 +52,7 @@ class Publication(BaseModel):
     published_by: Mapped[str] = Column(UnicodeText, nullable=False)
     dataset_count: Mapped[int] = Column(Integer, nullable=False, default=0)
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> contracts.PublicationRecord:
         return {
             "cycle_id": self.cycle_id,
             "package_id": self.package_id,
@@ -86,7 +87,7 @@ class Notice(BaseModel):
         Index("sektoral_notice_package", "package_id", "created"),
     )
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> contracts.NoticeRecord:
         return {
             "id": self.id,
             "package_id": self.package_id,
@@ -112,7 +113,7 @@ class PushState(BaseModel):
     last_pushed: Mapped[Optional[dt.datetime]] = Column(DateTime)
     error: Mapped[str] = Column(UnicodeText, nullable=False, default="")
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> contracts.PushStateRecord:
         return {
             "package_id": self.package_id,
             "remote_name": self.remote_name,

@@ -43,7 +43,8 @@ def _due_items(days: int, on: dt.date) -> list[dict[str, Any]]:
     for item, cycle, name, title in rows:
         if cycle.id not in schedules:
             schedules[cycle.id] = service.cycle_schedule(cycle)
-        status = service.item_status(item, schedules[cycle.id], on)
+        status: dict[str, Any] = dict(
+            service.item_status(item, schedules[cycle.id], on))
         left = status["working_days_left"]
         if left is None or left > days:
             continue

@@ -92,7 +92,7 @@ def transition_vars(transition: Transition) -> dict[str, Any]:
     context; ``recipient_name`` is added per recipient)."""
     pkg = model.Package.get(transition.package_id)
     org = model.Group.get(pkg.owner_org) if pkg.owner_org else None
-    info = service.item_info(pkg.id) or {}
+    info: dict[str, Any] = dict(service.item_info(pkg.id) or {})
     actor = model.User.get(transition.actor_id)
     extra_vars = _common_vars()
     extra_vars.update({

@@ -2,12 +2,11 @@
 national portal push). Registered by plugin.py from ``__all__``."""
 from __future__ import annotations
 
-from typing import Any
-
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import Context, DataDict
 
+from ckanext.sektoral.core import contracts
 from ckanext.sektoral.logic import schema
 from ckanext.sektoral.logic import service as wf
 from ckanext.sektoral.publication import remote, service
@@ -24,7 +23,7 @@ __all__: list[str] = [
 
 @tk.validate_action_data(schema.sektoral_cycle_publish_schema)
 def sektoral_cycle_publish(context: Context,
-                           data_dict: DataDict) -> dict[str, Any]:
+                           data_dict: DataDict) -> contracts.CyclePublished:
     """Step 6: publish a cycle on the portal, all or nothing.
 
     Every approved (``disetujui``) item of the cycle is published
@@ -57,8 +56,8 @@ def sektoral_cycle_publish(context: Context,
 
 @tk.validate_action_data(schema.sektoral_id_schema)
 @tk.side_effect_free
-def sektoral_publication_show(context: Context,
-                              data_dict: DataDict) -> dict[str, Any]:
+def sektoral_publication_show(context: Context, data_dict: DataDict
+                              ) -> contracts.PublicationPreview:
     """What publishing a cycle would do, or what it did: the approved
     datasets waiting, the number of items not yet approved, the approved
     report version and the publication record (None before).
@@ -75,7 +74,8 @@ def sektoral_publication_show(context: Context,
 
 
 @tk.validate_action_data(schema.sektoral_transition_schema)
-def sektoral_reopen(context: Context, data_dict: DataDict) -> dict[str, Any]:
+def sektoral_reopen(context: Context,
+                    data_dict: DataDict) -> contracts.NoticeTransition:
     """Reopen a published dataset for a logged revision, with a required
     note. The dataset stays public with a revision notice; it goes back to
     the draft report (``dalam_laporan``), is checked and approved again
@@ -99,7 +99,8 @@ def sektoral_reopen(context: Context, data_dict: DataDict) -> dict[str, Any]:
 
 
 @tk.validate_action_data(schema.sektoral_transition_schema)
-def sektoral_withdraw(context: Context, data_dict: DataDict) -> dict[str, Any]:
+def sektoral_withdraw(context: Context,
+                      data_dict: DataDict) -> contracts.NoticeTransition:
     """Withdraw a published dataset with a public notice (required note)
     that stays on its page; the stage becomes ``ditarik`` (final) and the
     national portal copy is marked withdrawn. Walidata staff.
@@ -132,7 +133,8 @@ def _targets(data_dict: DataDict) -> list[str]:
 
 
 @tk.validate_action_data(schema.sektoral_push_schema)
-def sektoral_push(context: Context, data_dict: DataDict) -> dict[str, Any]:
+def sektoral_push(context: Context,
+                  data_dict: DataDict) -> contracts.PushQueued:
     """Queue the push of published datasets to the national portal
     (background job on the ``sektoral`` queue, retried on failure). Pushing
     again updates the remote copies, never duplicates them. Walidata staff.
@@ -168,7 +170,7 @@ def sektoral_push(context: Context, data_dict: DataDict) -> dict[str, Any]:
 @tk.validate_action_data(schema.sektoral_push_schema)
 @tk.side_effect_free
 def sektoral_push_status(context: Context,
-                         data_dict: DataDict) -> list[dict[str, Any]]:
+                         data_dict: DataDict) -> list[contracts.PushStatus]:
     """National portal push state of a cycle's published datasets (or of
     one dataset): remote name and id, ``status`` (never, queued, pushed,
     withdrawn, error), attempts, last push, last error.

@@ -6,7 +6,7 @@ from typing import Any, Optional
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from ckanext.sektoral.core import stages
+from ckanext.sektoral.core import contracts, stages
 from ckanext.sektoral.model import Cycle
 from ckanext.sektoral.model.publication import Publication
 from ckanext.sektoral.publication import service
@@ -56,7 +56,7 @@ def sektoral_cycle_report(cycle_code: str) -> Optional[dict[str, Any]]:
         return None
 
 
-def sektoral_publication_notice(pkg: Any) -> Optional[dict[str, Any]]:
+def sektoral_publication_notice(pkg: Any) -> Optional[contracts.PublicNotice]:
     """The public notice of a dataset (package dict or id): ``kind``
     (``revision``/``withdrawal``), ``state`` (``withdrawn``,
     ``under_revision``, ``revised``), ``note``, ``created``, ``revised``,
@@ -67,7 +67,7 @@ def sektoral_publication_notice(pkg: Any) -> Optional[dict[str, Any]]:
     return service.notice_for(str(package_id))
 
 
-def sektoral_publish_dates(pkg: Any) -> dict[str, Optional[str]]:
+def sektoral_publish_dates(pkg: Any) -> contracts.PublishDates:
     """First and last publication of a dataset (ISO, UTC) from the audit
     log; both None if never published."""
     package_id = pkg.get("id") if isinstance(pkg, dict) else pkg

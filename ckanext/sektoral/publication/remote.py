@@ -24,12 +24,14 @@ import dataclasses
 import json
 import logging
 import re
+from collections.abc import Mapping
 from typing import Any, Iterable, Optional
 
 import ckan.plugins.toolkit as tk
 from ckan import model
 
 from ckanext.sektoral import clock
+from ckanext.sektoral.core import contracts
 from ckanext.sektoral.logic import service as wf
 from ckanext.sektoral.logic.context import site_context
 from ckanext.sektoral.model import Item
@@ -139,7 +141,8 @@ def _scalar(value: Any) -> Optional[str]:
 
 def remote_dataset(pkg: dict[str, Any], cfg: PortalConfig,
                    existing: Optional[dict[str, Any]] = None,
-                   notice: Optional[dict[str, Any]] = None) -> dict[str, Any]:
+                   notice: Optional[Mapping[str, Any]] = None
+                   ) -> dict[str, Any]:
     """The remote dataset dict of a local package (plain CKAN fields and
     extras). ``existing``: the remote copy, whose resource ids are kept."""
     withdrawn = bool(notice and notice.get("kind") == "withdrawal")
@@ -233,7 +236,7 @@ def pushable(package_id: str) -> bool:
         Publication.package_id == pkg.id).first() is not None
 
 
-def push_dataset(package_id: str) -> dict[str, Any]:
+def push_dataset(package_id: str) -> contracts.PushStateRecord:
     """Create or update the remote copy of one dataset, now; return the
     push state. Raises on failure (after recording the error)."""
     import ckanapi
@@ -351,20 +354,20 @@ def cycle_packages(cycle_id: str) -> list[str]:
     return ids
 
 
-def status(package_ids: list[str]) -> list[dict[str, Any]]:
+def status(package_ids: list[str]) -> list[contracts.PushStatus]:
     """Push state of each dataset (``never`` if not pushed yet)."""
-    states = {s.package_id: s for s in model.Session.query(PushState).filter(
-        PushState.package_id.in_(package_ids))} if package_ids else {}
-    out = []
+    states: dict[str, PushState] = {
+        s.package_id: s for s in model.Session.query(PushState).filter(
+            PushState.package_id.in_(package_ids))} if package_ids else {}
+    out: list[contracts.PushStatus] = []
     for package_id in package_ids:
         pkg = model.Package.get(package_id)
         state = states.get(package_id)
-        data = state.as_dict() if state else {
+        data: contracts.PushStateRecord = state.as_dict() if state else {
             "package_id": package_id,
             "remote_name": remote_name(pkg.name) if pkg else None,
             "remote_id": None, "status": "never", "attempts": 0,
             "queued": None, "last_pushed": None, "error": ""}
-        data["name"] = pkg.name if pkg else None
-        data["title"] = (pkg.title or pkg.name) if pkg else None
-        out.append(data)
+        out.append({**data, "name": pkg.name if pkg else None,
+                    "title": (pkg.title or pkg.name) if pkg else None})
     return out

@@ -46,7 +46,7 @@ from ckanext.sektoral.model import Cycle, Item, Transition, UserPosition
 from ckanext.sektoral.model.publication import (
     REVISION, WITHDRAWAL, Notice, Publication,
 )
-from ckanext.sektoral.core import stages
+from ckanext.sektoral.core import contracts, stages
 from ckanext.sektoral.core.stages import Stage
 from ckanext.sektoral import clock
 
@@ -65,7 +65,8 @@ REPORT_FORMATS = {
 
 # -- the report -----------------------------------------------------------------
 
-def approved_report(cycle_id: str) -> Optional[dict[str, Any]]:
+def approved_report(cycle_id: str
+                    ) -> Optional[contracts.ReportVersionRecord]:
     """The cycle's approved report version (documents area), or None."""
     version = documents_report.approved_version(cycle_id)
     if not version or not version.get("approved"):
@@ -73,7 +74,7 @@ def approved_report(cycle_id: str) -> Optional[dict[str, Any]]:
     return version
 
 
-def final_report(cycle: Cycle, report: dict[str, Any],
+def final_report(cycle: Cycle, report: contracts.ReportVersionRecord,
                  package_ids: list[str], workdir: str) -> dict[str, str]:
     """The approved version rendered as the final report of the datasets
     ``package_ids`` (files under ``workdir``, by format); empty when the
@@ -130,7 +131,7 @@ def publication_organization(user: model.User) -> model.Group:
     return org
 
 
-def publication_preview(cycle_ref: str) -> dict[str, Any]:
+def publication_preview(cycle_ref: str) -> contracts.PublicationPreview:
     """What :func:`publish_cycle` would do (for the confirmation page)."""
     cycle = wf.get_cycle(cycle_ref)
     rows = model.Session.query(Item.package_id, model.Package.name,
@@ -154,7 +155,7 @@ def publication_preview(cycle_ref: str) -> dict[str, Any]:
 
 
 def publish_cycle(context: dict[str, Any], cycle_ref: str,
-                  note: str = "") -> dict[str, Any]:
+                  note: str = "") -> contracts.CyclePublished:
     """Publish every approved item of a cycle with its approved report,
     all or nothing: the engine's move of each item, the ``publikasi`` and
     the publication record in one transaction, committed here (the
@@ -296,14 +297,14 @@ def _remove(path: str) -> None:
 # -- revision and withdrawal ------------------------------------------------------
 
 def reopen(context: dict[str, Any], package_id: str, note: str,
-           version: Optional[int] = None) -> dict[str, Any]:
+           version: Optional[int] = None) -> contracts.NoticeTransition:
     """Reopen a published dataset for a logged revision (stays public)."""
     return _after_publication(context, package_id, "reopen", REVISION, note,
                               version)
 
 
 def withdraw(context: dict[str, Any], package_id: str, note: str,
-             version: Optional[int] = None) -> dict[str, Any]:
+             version: Optional[int] = None) -> contracts.NoticeTransition:
     """Withdraw a published dataset with a public notice (its data is no
     longer served until a revision of it is published)."""
     return _after_publication(context, package_id, "withdraw", WITHDRAWAL,
@@ -312,7 +313,7 @@ def withdraw(context: dict[str, Any], package_id: str, note: str,
 
 def _after_publication(context: dict[str, Any], package_id: str, name: str,
                        kind: str, note: str,
-                       version: Optional[int]) -> dict[str, Any]:
+                       version: Optional[int]) -> contracts.NoticeTransition:
     """Reopen or withdraw: the engine's move plus the public notice, one
     unit of work (``defer_commit`` honoured as by the engine)."""
     user = wf.acting_user(context)
@@ -324,9 +325,8 @@ def _after_publication(context: dict[str, Any], package_id: str, name: str,
             package_id=item.package_id, kind=kind, note=note,
             created=clock.utcnow(), created_by=user.name))
     data = wf.settle(context, name, [row])[0]
-    data["status"] = wf.item_info(item.package_id)
-    data["notice"] = notice_for(item.package_id)
-    return data
+    return {**data, "status": wf.item_info(item.package_id),
+            "notice": notice_for(item.package_id)}
 
 
 def may_after_publication(user: Optional[str], name: str,

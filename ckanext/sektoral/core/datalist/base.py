@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Optional, Union
 
+from .. import contracts
 from ..stages import N_
 
 Translate = Callable[[str], str]
@@ -231,7 +232,8 @@ class DataListError:
         """The message, translated by ``translate``, with its parameters."""
         return translate(self.message) % dict(self.params)
 
-    def to_dict(self, translate: Translate = identity) -> dict[str, Any]:
+    def to_dict(self, translate: Translate = identity
+                ) -> contracts.DataListError:
         """JSON-ready dict (``text`` translated by ``translate``)."""
         return {
             "row": self.row,
@@ -266,14 +268,20 @@ class DataListResult:
         """True when there is at least one row and no error."""
         return not self.errors and bool(self.items)
 
-    def to_dict(self, translate: Translate = identity) -> dict[str, Any]:
+    def to_dict(self, translate: Translate = identity
+                ) -> contracts.DataListPreview:
         """JSON-ready dict (error texts translated by ``translate``)."""
         return {
             "ok": self.ok,
             "file_format": self.file_format,
             "sheet": self.sheet,
             "header_row": self.header_row,
-            "items": [dataclasses.asdict(i) for i in self.items],
+            "items": [{
+                "row": i.row, "org": i.org, "judul": i.judul,
+                "satuan": i.satuan, "level_penyajian": i.level_penyajian,
+                "frekuensi": i.frekuensi, "urusan": i.urusan,
+                "template": i.template, "catatan": i.catatan,
+            } for i in self.items],
             "errors": [e.to_dict(translate) for e in self.errors],
         }
 

@@ -2,13 +2,12 @@
 urusan of the cycle's items, conclusions."""
 from __future__ import annotations
 
-from typing import Any
-
 import sqlalchemy as sa
 
 from ckan import model
 
 from ckanext.sektoral import clock
+from ckanext.sektoral.core import contracts
 from ckanext.sektoral.documents import store
 from ckanext.sektoral.model.documents import ReportNarrative
 
@@ -24,7 +23,7 @@ def narratives(cycle_id: str) -> dict[str, str]:
 
 
 def set_narrative(cycle_id: str, chapter: str, text: str,
-                  user_name: str) -> dict[str, Any]:
+                  user_name: str) -> contracts.Narrative:
     row = model.Session.get(ReportNarrative, (cycle_id, chapter)) or \
         ReportNarrative(cycle_id=cycle_id, chapter=chapter)
     row.text = text
@@ -36,7 +35,7 @@ def set_narrative(cycle_id: str, chapter: str, text: str,
             "updated": row.updated.isoformat(), "updated_by": user_name}
 
 
-def chapters(cycle_id: str) -> list[dict[str, str]]:
+def chapters(cycle_id: str) -> list[contracts.ChapterRef]:
     """Chapters whose narrative may be edited: foreword, one per urusan
     of the cycle's items, conclusions."""
     rows = model.Session.execute(sa.text(
@@ -45,7 +44,8 @@ def chapters(cycle_id: str) -> list[dict[str, str]]:
         "AND pe.key = 'urusan_pemerintahan' AND pe.state = 'active' "
         "WHERE i.cycle_id = :c"), {"c": cycle_id}).fetchall()
     codes = sorted(r[0] for r in rows if r[0])
-    found = [{"key": FOREWORD, "title": "Kata Pengantar"}]
+    found: list[contracts.ChapterRef] = [
+        {"key": FOREWORD, "title": "Kata Pengantar"}]
     found += [{"key": c, "title": f"{c} "
                f"{store.code_label('urusan_pemerintahan', c)}"}
               for c in codes]

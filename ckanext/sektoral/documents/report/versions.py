@@ -7,13 +7,14 @@ the one publication uses (:func:`approved_version`)."""
 from __future__ import annotations
 
 import logging
-from typing import Any, Optional
+from typing import Optional
 
 import sqlalchemy as sa
 
 from ckan import model
 
 from ckanext.sektoral import clock
+from ckanext.sektoral.core import contracts
 from ckanext.sektoral.documents import store
 from ckanext.sektoral.documents.report import output
 from ckanext.sektoral.model import Cycle
@@ -22,7 +23,7 @@ from ckanext.sektoral.model.documents import ReportVersion
 log = logging.getLogger(__name__)
 
 
-def version_dict(row: ReportVersion) -> dict[str, Any]:
+def version_dict(row: ReportVersion) -> contracts.ReportVersionRecord:
     return {
         "id": row.id, "cycle_id": row.cycle_id, "version": row.version,
         "status": row.status, "error": row.error,
@@ -42,14 +43,14 @@ def _current(cycle_id: str) -> Optional[ReportVersion]:
         ReportVersion.version.desc()).first()
 
 
-def current_version(cycle_id: str) -> Optional[dict[str, Any]]:
+def current_version(cycle_id: str) -> Optional[contracts.ReportVersionRecord]:
     """The latest successfully rendered version, or None."""
     row = _current(_cycle_id(cycle_id))
     return version_dict(row) if row else None
 
 
 def approve_current(cycle_id: str, user_name: Optional[str]
-                    ) -> Optional[dict[str, Any]]:
+                    ) -> Optional[contracts.ReportVersionRecord]:
     """Mark the current version approved (committed); None if none."""
     row = _current(_cycle_id(cycle_id))
     if row is None:
@@ -62,7 +63,8 @@ def approve_current(cycle_id: str, user_name: Optional[str]
     return version_dict(row)
 
 
-def approved_version(cycle_id: str) -> Optional[dict[str, Any]]:
+def approved_version(cycle_id: str
+                     ) -> Optional[contracts.ReportVersionRecord]:
     """The latest approved version (publication uses its PDF), or None."""
     row = model.Session.query(ReportVersion).filter(
         ReportVersion.cycle_id == _cycle_id(cycle_id),
@@ -72,7 +74,7 @@ def approved_version(cycle_id: str) -> Optional[dict[str, Any]]:
     return version_dict(row) if row else None
 
 
-def list_versions(cycle_id: str) -> list[dict[str, Any]]:
+def list_versions(cycle_id: str) -> list[contracts.ReportVersionRecord]:
     rows = model.Session.query(ReportVersion).filter(
         ReportVersion.cycle_id == _cycle_id(cycle_id)).order_by(
         ReportVersion.version.desc())
