@@ -267,3 +267,31 @@ def test_the_data_list_import_matches_known_statistics(people):
     assert matched["definisi"] == METADATA["definisi"]  # carried over
     fresh = call_as(people["staf"], "package_show", id=result["created"][1])
     assert fresh["name"] == "jumlah-akta-kelahiran"
+
+
+def test_staff_start_a_cycle_from_the_previous_one_in_the_workspace(app):
+    from tests.views.test_workspace import PASSWORD, Browser
+
+    users = {role: factories.User(password=PASSWORD) for role in
+             ("staf", "kasie", "kabid", "kadis", "opd", "other")}
+    for role in ("staf", "kasie", "kabid", "kadis"):
+        helpers.call_action("sektoral_position_assign",
+                            user=users[role]["name"], position=role)
+    factories.Organization(
+        name="dinas-dukcapil",
+        users=[{"name": users["opd"]["name"], "capacity": "editor"}])
+    statistic = _first_cycle(users)
+    staf = Browser(app, users["staf"])
+    page = staf.get("/sektoral/cycle/new")
+    assert 'name="from_cycle"' in page and "2025-S2" in page
+    response = staf.submit("/sektoral/cycle/new", "/sektoral/cycle/new", {
+        "code": "2026-S1", "title": "Siklus Semester I 2026",
+        "start_date": "2026-01-05", "from_cycle": "2025-S2"},
+        follow_redirects=True, status=200)
+    html = response.get_data(as_text=True)
+    assert "1 statistik dibawa dari 2025-S2" in html
+    status = call_as(users["staf"], "sektoral_cycle_status", id="2026-S1")
+    assert status["total"] == 1
+    carried = model.Session.query(Release).count()
+    assert carried == 1  # only the first cycle's release so far
+    assert statistic["name"] + "-2026-s1" in html

@@ -83,7 +83,9 @@ def _error_summary(error: Exception) -> dict[str, list[str]]:
                   "code": tk._("Code"), "title": tk._("Title"),
                   "start_date": tk._("Start date"),
                   "owner_org": tk._("OPD"), "template": tk._("Template"),
-                  "upload": tk._("File"), "cycle": tk._("Cycle")}
+                  "upload": tk._("File"), "cycle": tk._("Cycle"),
+                  "from_cycle": tk._("Start from the data list of"),
+                  "statistic": tk._("Statistic")}
         for field, messages in (error.error_dict or {}).items():
             if field in ("report", "rows"):
                 continue
@@ -115,23 +117,34 @@ def index() -> str:
 @blueprint.route("/cycle/new", methods=["GET", "POST"])
 def cycle_new() -> Any:
     _require("sektoral_cycle_create")
+    cycles = tk.get_action("sektoral_cycle_list")(_context(), {})
     data: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
     if tk.request.method == "POST":
         form = tk.request.form
         data = {k: form.get(k, "").strip() for k in
-                ("code", "title", "start_date", "notes")}
+                ("code", "title", "start_date", "notes", "from_cycle")}
         try:
-            cycle = tk.get_action("sektoral_cycle_create")(_context(), dict(data))
+            cycle = tk.get_action("sektoral_cycle_create")(
+                _context(), {k: v for k, v in data.items()
+                             if v or k != "from_cycle"})
         except tk.ValidationError as error:
             errors = _error_summary(error)
         else:
-            tk.h.flash_success(tk._("Cycle %(code)s created.")
-                               % {"code": cycle["code"]})
+            if data["from_cycle"]:
+                tk.h.flash_success(tk._(
+                    "Cycle %(code)s created: %(n)s statistics carried over "
+                    "from %(from)s. Remove or add items before sending the "
+                    "requests.") % {"code": cycle["code"],
+                                    "n": len(cycle["carried_over"]),
+                                    "from": data["from_cycle"]})
+            else:
+                tk.h.flash_success(tk._("Cycle %(code)s created.")
+                                   % {"code": cycle["code"]})
             return tk.redirect_to("sektoral_workspace.cycle",
                                   code=cycle["code"])
     return tk.render("sektoral/workspace/cycle_new.html",
-                     {"data": data, "errors": errors})
+                     {"data": data, "errors": errors, "cycles": cycles})
 
 
 @blueprint.route("/cycle/<code>")
