@@ -327,7 +327,7 @@ def sektoral_analysis_run(context: Context, data_dict: DataDict
 
     Example::
 
-        ckanapi action sektoral_analysis_run id=2026-s1-3f2a9c0d1e
+        ckanapi action sektoral_analysis_run id=jumlah-penduduk-menurut-kabupaten-kota
     """
     tk.check_access("sektoral_analysis_run", context, data_dict)
     package_id = _item_package(data_dict)
@@ -348,7 +348,7 @@ def sektoral_analysis_show(context: Context, data_dict: DataDict
 
     Example::
 
-        ckanapi action sektoral_analysis_show id=2026-s1-3f2a9c0d1e
+        ckanapi action sektoral_analysis_show id=jumlah-penduduk-menurut-kabupaten-kota
     """
     tk.check_access("sektoral_analysis_show", context, data_dict)
     package_id = _item_package(data_dict)

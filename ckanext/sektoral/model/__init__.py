@@ -6,6 +6,7 @@
 * ``sektoral_transition`` the append-only audit log of every transition
 * ``sektoral_position``   Walidata/Pembina positions assigned to users
 * ``sektoral_release``    each cycle's release of a statistic (its resources)
+* ``sektoral_redirect``   old dataset names merged into a statistic
 
 A statistic is one public dataset for good; each cycle's item is its
 submission for that cycle. The first cycle's item is the statistic's own
@@ -155,6 +156,16 @@ class Release(BaseModel):
         UniqueConstraint("statistic_id", "cycle_id",
                          name="sektoral_release_statistic_cycle"),
     )
+
+
+class Redirect(BaseModel):
+    """The old name of a dataset merged into its statistic (migration
+    ``e2b7c9a4f618``): ``/dataset/<name>`` redirects to the statistic."""
+
+    __tablename__ = "sektoral_redirect"
+
+    name: Mapped[str] = Column(UnicodeText, primary_key=True)
+    package_id: Mapped[str] = Column(UnicodeText, nullable=False)
 
 
 class UserPosition(BaseModel):

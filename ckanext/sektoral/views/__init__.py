@@ -17,6 +17,7 @@ MODULES = (
     "publication",   # publication, revisions, withdrawal
     "public",        # public cycle pages, charts, DCAT
     "performance",   # OPD performance
+    "redirects",     # old dataset names of merged statistics
 )
 
 
