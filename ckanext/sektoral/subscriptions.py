@@ -29,6 +29,7 @@ from ckan import types
 
 from ckanext.sektoral import notify, signals
 from ckanext.sektoral.core import stages
+from ckanext.sektoral.logic import releases
 from ckanext.sektoral.analysis import job as analysis_job
 from ckanext.sektoral.documents import report as documents_report
 from ckanext.sektoral.publication import remote
@@ -77,7 +78,9 @@ def push(sender: str, rows: list[dict[str, Any]],
     try:
         if not remote.enabled():
             return
-        ids = list(dict.fromkeys(row["package_id"] for row in rows))
+        # the public datasets: a released submission's statistic
+        ids = releases.statistic_ids(
+            list(dict.fromkeys(row["package_id"] for row in rows)))
         if publication and publication.get("package_id"):
             ids.append(publication["package_id"])
         remote.enqueue_many(ids)  # logs a queue failure, never raises

@@ -295,3 +295,32 @@ def test_staff_start_a_cycle_from_the_previous_one_in_the_workspace(app):
     carried = model.Session.query(Release).count()
     assert carried == 1  # only the first cycle's release so far
     assert statistic["name"] + "-2026-s1" in html
+
+
+def test_a_statistic_first_released_by_a_later_cycle(people):
+    """Its first cycle never got it published: the later cycle's release
+    makes it public, and its own item (still editable in the old cycle)
+    does not let the OPD change the public dataset outside a release."""
+    users = people
+    call_as(users["staf"], "sektoral_cycle_create", code="2025-S2",
+            title="S2 2025", start_date="2025-07-07")
+    first = call_as(users["staf"], "sektoral_item_create", cycle="2025-S2",
+                    owner_org="dinas-dukcapil", title=TITLE,
+                    template="kabupaten_kota_tahunan", **METADATA)
+    call_as(users["staf"], "sektoral_request", id=first["id"])  # abandoned
+    cycle = call_as(users["staf"], "sektoral_cycle_create", code="2026-S1",
+                    title="S1 2026", start_date="2026-01-05",
+                    from_cycle="2025-S2")
+    submission_id = cycle["carried_over"][0]
+    call_as(users["staf"], "sektoral_request", id=submission_id)
+    _upload(users, submission_id, SECOND)
+    for name, role in STEPS:
+        call_as(users[role], "sektoral_" + name, id=submission_id)
+    anon = {"user": "", "ignore_auth": False}
+    shown = helpers.call_action("package_show", dict(anon), id=first["id"])
+    assert shown["private"] is False and len(shown["resources"]) == 1
+    with pytest.raises(tk.NotAuthorized):
+        call_as(users["opd"], "package_patch", id=first["id"], satuan="orang")
+    with pytest.raises(tk.NotAuthorized):
+        call_as(users["opd"], "resource_create", package_id=first["id"],
+                url="http://example.com/x.csv", name="x")

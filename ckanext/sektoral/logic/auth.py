@@ -7,7 +7,7 @@ import ckan.plugins.toolkit as tk
 from ckan.types import AuthResult, Context, DataDict
 
 from ckanext.sektoral import config as sk_config
-from ckanext.sektoral.logic import authz, permissions, service
+from ckanext.sektoral.logic import authz, permissions, releases, service
 from ckanext.sektoral.core import stages
 from ckanext.sektoral.core.stages import (
     AFTER_PUBLICATION, OPD_EDITABLE, TRANSITION_ORDER, Position, Stage,
@@ -177,7 +177,11 @@ def package_update(next_auth: Any, context: Context,
     if item is None:
         return next_auth(context, data_dict)
     user = context.get("user")
-    if Stage(item.stage) in AFTER_PUBLICATION:
+    # a statistic released through a later cycle's submission while its
+    # own item stayed at an editable stage is public all the same
+    if Stage(item.stage) in AFTER_PUBLICATION or (
+            Stage(item.stage) in OPD_EDITABLE and not item.is_submission
+            and releases.has_release(pkg.id)):
         # corrected only through a logged revision (sektoral_reopen)
         return {"success": False, "msg": tk._(
             "This dataset is published: reopen it for revision to correct "

@@ -179,6 +179,11 @@ def releases(statistic_id: str) -> list[dict[str, Any]]:
     } for release, cycle in rows]
 
 
+def has_release(statistic_id: str) -> bool:
+    return model.Session.query(Release.id).filter(
+        Release.statistic_id == statistic_id).first() is not None
+
+
 def statistic_of(package_id: str) -> Optional[str]:
     """The statistic a dataset is (or is a submission for), or None."""
     row = model.Session.query(Item.statistic_id).filter(
