@@ -15,9 +15,12 @@ from ckan.tests import helpers
 from ckanext.sektoral.logic import service
 from ckanext.sektoral.model import Item, Release
 from tests.factories import call_as
-from tests.logic.test_recurring import (  # noqa: F401 (fixture)
-    FIRST, METADATA, SECOND, STEPS, TITLE, _first_cycle, _upload, people,
+from tests.logic import test_recurring as recurring
+from tests.logic.test_recurring import (
+    METADATA, SECOND, STEPS, TITLE, _first_cycle, _upload,
 )
+
+people = recurring.people  # the fixture
 
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_index", "clean_queues")
 
