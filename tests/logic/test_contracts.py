@@ -170,6 +170,11 @@ def _everything_else(world: dict[str, Any],
                             + DATALIST_ROW.replace("opd-a", "opd-x")))
     recorded.append((DATALIST_ERRORS,
                      json.loads(json.dumps(refused.value.error_dict["rows"]))))
+    # the next cycle's data list names that statistic again: matched
+    call_as(staf, "sektoral_cycle_create", code="KONTRAK-2",
+            title="Siklus Uji Kontrak II", start_date="2026-07-06")
+    call_as(staf, "sektoral_datalist_import", cycle="KONTRAK-2",
+            upload=_csv(DATALIST_HEADER + DATALIST_ROW))
 
     # step 3 and 4 for the accepted items (A2, B2), one sent back
     call_as(staf, "sektoral_bulk_transition", transition="process",
