@@ -141,7 +141,7 @@ READS = {"sektoral_completeness", "sektoral_cycle_show", "sektoral_cycle_list",
          "sektoral_publication_show", "sektoral_push_status",
          "sektoral_performance", "sektoral_chart_data",
          "sektoral_public_cycle_list", "sektoral_public_cycle_show",
-         "sektoral_inbox"}
+         "sektoral_inbox", "sektoral_submission_diff"}
 
 
 def test_reads_are_side_effect_free_and_writes_are_not():

@@ -31,6 +31,7 @@ EXPECTED: dict[str, set[str]] = {
     "sektoral_position_revoke": {"sysadmin"},
     "sektoral_history": READERS,
     "sektoral_completeness": READERS,
+    "sektoral_submission_diff": READERS,
     "package_show": READERS,
     "sektoral_request": {"staf", "sysadmin"},
     "sektoral_submit": {"own_opd", "sysadmin"},

@@ -59,6 +59,7 @@ PROBES = [
     ("sektoral_history", "get", {"id": "{ref}"}, "pkg"),
     ("sektoral_completeness", "get", {"id": "{ref}"}, "pkg"),
     ("sektoral_chart_data", "get", {"id": "{ref}"}, "pkg"),
+    ("sektoral_submission_diff", "get", {"id": "{ref}"}, "pkg"),
     ("resource_show", "get", {"id": "{ref}"}, "res"),
     ("resource_view_list", "get", {"id": "{ref}"}, "res"),
     ("resource_validation_show", "get", {"resource_id": "{ref}"}, "res"),

@@ -89,6 +89,7 @@ READ_ACTIONS: dict[str, list[dict[str, Any]]] = {
     "sektoral_inbox": [{}, {"cycle": "{cycle}"}],
     "sektoral_history": [{"id": "{id}"}],
     "sektoral_completeness": [{"id": "{id}"}],
+    "sektoral_submission_diff": [{"id": "{id}"}],
     "sektoral_chart_data": [{"id": "{id}"}],
     "sektoral_analysis_show": [{"id": "{id}"}],
     "sektoral_compilation_list": [{"cycle": "{cycle}"}],

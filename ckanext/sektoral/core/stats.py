@@ -135,7 +135,9 @@ def _region_codes() -> set[str]:
     return found
 
 
-def _find_region_field(fields: list[dict[str, Any]]) -> Optional[str]:
+def find_region_field(fields: list[dict[str, Any]]) -> Optional[str]:
+    """The region column of a table: the finest ``kode_*`` field, else a
+    field whose codes are all region codes."""
     names = [f["name"] for f in fields]
     for prefix in REGION_PREFIXES:
         for name in names:
@@ -153,7 +155,9 @@ def _find_region_field(fields: list[dict[str, Any]]) -> Optional[str]:
     return None
 
 
-def _find_year_field(fields: list[dict[str, Any]]) -> Optional[str]:
+def find_year_field(fields: list[dict[str, Any]]) -> Optional[str]:
+    """The time column of a table: ``tahun``, else a year or integer field
+    named after the year."""
     for f in fields:
         if f["name"] == "tahun":
             return f["name"]
@@ -163,6 +167,17 @@ def _find_year_field(fields: list[dict[str, Any]]) -> Optional[str]:
                 "tahun" in name or name == "year"):
             return f["name"]
     return None
+
+
+def measure_fields(fields: list[dict[str, Any]], region: Optional[str],
+                   year: Optional[str]) -> list[str]:
+    """The measures of a table: its numeric fields that are neither the
+    region nor the year, nor codes (``kode_*`` or an ``enum``)."""
+    return [f["name"] for f in fields
+            if f.get("type") in NUMERIC_TYPES
+            and f["name"] not in (region, year)
+            and not f["name"].startswith("kode_")
+            and not (f.get("constraints") or {}).get("enum")]
 
 
 def _is_count_like(field: dict[str, Any]) -> bool:
@@ -283,15 +298,11 @@ def _analyse(path: str, schema: dict, fmt: Optional[str],
         for name in missing_columns:
             flags.add("missing_column", name, 1, None, MSG_MISSING_COLUMN)
 
-        region = _find_region_field(present)
-        year = _find_year_field(present)
+        region = find_region_field(present)
+        year = find_year_field(present)
         numeric = [f["name"] for f in present
                    if f.get("type") in NUMERIC_TYPES]
-        measures = [
-            n for n in numeric
-            if n not in (region, year) and not n.startswith("kode_")
-            and not (declared_by_name[n].get("constraints") or {})
-            .get("enum")]
+        measures = measure_fields(present, region, year)
         count_like = {n for n in measures
                       if _is_count_like(declared_by_name[n])}
 

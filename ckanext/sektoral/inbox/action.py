@@ -1,9 +1,12 @@
-"""Actions of the OPD inbox ("Permintaan Data"); collected by plugin.py.
+"""Actions of the OPD inbox ("Permintaan Data") and of the submissions it
+holds; collected by plugin.py.
 
 ``sektoral_inbox`` lists the items requested from the caller's OPD(s) in a
 fixed number of queries, whatever the number of items: the user's
 organizations, the items with their dataset, cycle and OPD, and the latest
-return note of each item.
+return note of each item. ``sektoral_submission_diff`` says what a
+submission changes since its statistic's last release (here, not in
+``logic``, because it reads data files: ``datafile`` is above ``logic``).
 """
 from __future__ import annotations
 
@@ -15,11 +18,12 @@ from ckan.types import Context, DataDict, Schema, Validator
 
 from ckanext.sektoral.core import contracts
 from ckanext.sektoral.core.stages import REQUESTED_ONWARDS
-from ckanext.sektoral.inbox import queries
-from ckanext.sektoral.logic import permissions, service
+from ckanext.sektoral.inbox import diff, queries
+from ckanext.sektoral.logic import permissions, schema, service
 from ckanext.sektoral import clock
+from ckanext.sektoral import lang as sektoral_lang
 
-__all__: list[str] = ["sektoral_inbox"]
+__all__: list[str] = ["sektoral_inbox", "sektoral_submission_diff"]
 
 
 @tk.validator_args
@@ -119,3 +123,54 @@ def sektoral_inbox(context: Context, data_dict: DataDict) -> contracts.Inbox:
                           for o in sorted(orgs, key=lambda o: o.title or o.name)],
         "items": items,
     }
+
+
+@tk.validate_action_data(schema.sektoral_submission_diff_schema)
+@tk.side_effect_free
+def sektoral_submission_diff(context: Context,
+                             data_dict: DataDict) -> dict[str, Any]:
+    """What a cycle's item changes since its statistic's last release: what
+    the Kasie reviews of a carried-over submission.
+
+    Metadata: every field of the dataset type's schema (but its name and
+    OPD, which a release never changes), compared as the dataset page
+    shows it (codes by their label). Data: the item's newest valid data
+    file against the last release's, read with their Table Schema, by
+    period (``tahun``) and key (the other dimensions, e.g.
+    ``kode_kabupaten_kota``), comparing the measure (``nilai``).
+
+    The release compared with is the statistic's latest one of an earlier
+    cycle (its metadata is the statistic's until the item is released).
+    The first cycle's item is its own statistic, released never before:
+    ``statistic`` and ``release`` are null and everything is new (every
+    filled-in field, every period).
+
+    :param id: id or name of the item's dataset
+    :type id: string
+    :param lang: language of the field labels and code labels (``id`` or
+        ``en``; default: the language of the request)
+    :type lang: string
+
+    :returns: ``{"statistic": {"id", "name", "title"} or null, "release":
+        {"cycle_code", "released"} or null, "fields": [{"field", "label",
+        "before", "after"}] (changed fields only, values as displayed,
+        null for empty), "data": {"new_periods": [...], "revised":
+        [{"key": {dimension: value}, "period", "before", "after"}]
+        (changed values of periods the release had; ``before`` null: a
+        row it lacked), "removed": [{"key", "period", "before"}] (rows of
+        the release the item lacks)} or null (the item has no valid data
+        file)}``
+    :rtype: dictionary
+
+    Example::
+
+        ckanapi action sektoral_submission_diff \\
+            id=jumlah-penduduk-menurut-kabupaten-kota-2026-s1
+    """
+    tk.check_access("sektoral_submission_diff", context, data_dict)
+    package = tk.get_action("package_show")(
+        {"user": context.get("user"),
+         "ignore_auth": context.get("ignore_auth", False)},
+        {"id": data_dict["id"]})
+    return diff.submission_diff(
+        package, data_dict.get("lang") or sektoral_lang.current())

@@ -5,9 +5,9 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import AuthResult, Context, DataDict
 
-from ckanext.sektoral.logic import permissions
+from ckanext.sektoral.logic import authz, permissions
 
-__all__: list[str] = ["sektoral_inbox"]
+__all__: list[str] = ["sektoral_inbox", "sektoral_submission_diff"]
 
 
 def sektoral_inbox(context: Context, data_dict: DataDict) -> AuthResult:
@@ -25,3 +25,12 @@ def sektoral_inbox(context: Context, data_dict: DataDict) -> AuthResult:
         return {"success": True}
     return {"success": False, "msg": tk._(
         "You may only see the requests of your own OPD")}
+
+
+@tk.auth_allow_anonymous_access
+def sektoral_submission_diff(context: Context,
+                             data_dict: DataDict) -> AuthResult:
+    """Whoever may ``package_show`` the submission (its OPD, the Walidata,
+    the Pembina Data); to the others it does not exist
+    (``logic/existence.py``)."""
+    return authz.dataset_reader(context, data_dict)

@@ -95,7 +95,7 @@ REFERENCES: dict[str, list[Ref]] = {
     **{"sektoral_" + name: _DATASET_ID for name in (
         *stages.TRANSITION_ORDER, *stages.after_publication(), "history",
         "completeness", "analysis_run", "analysis_show", "chart_data",
-        "push", "push_status")},
+        "push", "push_status", "submission_diff")},
 }
 
 

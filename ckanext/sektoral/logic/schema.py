@@ -24,6 +24,19 @@ def sektoral_completeness_schema(
 
 
 @tk.validator_args
+def sektoral_submission_diff_schema(
+    not_empty: Validator,
+    ignore_missing: Validator,
+    unicode_safe: Validator,
+) -> Schema:
+    """Input of ``sektoral_submission_diff``."""
+    return {
+        "id": [not_empty, unicode_safe],
+        "lang": [ignore_missing, unicode_safe],
+    }
+
+
+@tk.validator_args
 def sektoral_cycle_create_schema(
     not_empty: Validator, ignore_missing: Validator, unicode_safe: Validator,
     isodate: Validator, sektoral_cycle_code: Validator,

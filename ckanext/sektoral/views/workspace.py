@@ -24,6 +24,7 @@ from ckanext.sektoral.logic import pages, permissions, service
 from ckanext.sektoral.views.common import (
     context as _context, may as _may, require as _require)
 from ckanext.sektoral.core import datalist, tables
+from ckanext.sektoral.documents import store
 from ckanext.sektoral.core.stages import Stage
 from ckanext.sektoral import lang as sektoral_lang
 
@@ -421,6 +422,42 @@ def review(errors: Optional[dict[str, list[str]]] = None,
                          if r["completeness"]["complete"]
                          and "accept" in r["allowed"]],
     })
+
+
+@blueprint.route("/review/<package_id>")
+def review_item(package_id: str) -> str:
+    """One item under review: what it changes since its statistic's last
+    release (``sektoral_submission_diff``), and the Kasie's steps."""
+    _require("sektoral_cycle_status", {"id": ""})
+    try:
+        pkg = tk.get_action("package_show")(_context(), {"id": package_id})
+        changes = tk.get_action("sektoral_submission_diff")(
+            _context(), {"id": pkg["id"], "lang": _lang()})
+    except (tk.ObjectNotFound, tk.ValidationError):
+        tk.abort(404, tk._("Dataset not found"))
+    data = changes["data"]
+    for row in (data or {}).get("revised", []) + (data or {}).get(
+            "removed", []):
+        row["key_text"] = _key_text(row["key"])
+    return tk.render("sektoral/workspace/review_item.html", {
+        "pkg": pkg, "info": pkg["sektoral"], "changes": changes,
+        "may_accept": _may("sektoral_accept", {"id": pkg["id"]}),
+        "may_return": _may("sektoral_return", {"id": pkg["id"]}),
+    })
+
+
+def _key_text(key: dict[str, Any]) -> str:
+    """A row's dimensions for people: a region code with its name
+    (``Kota Ternate (8271)``), any other dimension with its field name."""
+    parts = []
+    for name, value in key.items():
+        if name.startswith("kode_"):
+            label = store.region_label(value)
+            parts.append(f"{label} ({value})" if label != str(value)
+                         else str(value))
+        else:
+            parts.append(f"{name}: {value}")
+    return ", ".join(parts)
 
 
 @blueprint.route("/approval")
