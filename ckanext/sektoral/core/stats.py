@@ -165,6 +165,17 @@ def _find_year_field(fields: list[dict[str, Any]]) -> Optional[str]:
     return None
 
 
+def measure_fields(fields: list[dict[str, Any]]) -> list[str]:
+    """The measures among ``fields``: the numeric fields that are no
+    year, no code (``kode_*``) and no value of a code list (``enum``),
+    in their order."""
+    year = _find_year_field(fields)
+    return [f["name"] for f in fields
+            if f.get("type") in NUMERIC_TYPES and f["name"] != year
+            and not f["name"].startswith("kode_")
+            and not (f.get("constraints") or {}).get("enum")]
+
+
 def _is_count_like(field: dict[str, Any]) -> bool:
     minimum = (field.get("constraints") or {}).get("minimum")
     return field.get("type") == "integer" or (
@@ -287,11 +298,7 @@ def _analyse(path: str, schema: dict, fmt: Optional[str],
         year = _find_year_field(present)
         numeric = [f["name"] for f in present
                    if f.get("type") in NUMERIC_TYPES]
-        measures = [
-            n for n in numeric
-            if n not in (region, year) and not n.startswith("kode_")
-            and not (declared_by_name[n].get("constraints") or {})
-            .get("enum")]
+        measures = [n for n in measure_fields(present) if n != region]
         count_like = {n for n in measures
                       if _is_count_like(declared_by_name[n])}
 
