@@ -206,6 +206,14 @@ def _everything_else(world: dict[str, Any],
     call_as(staf, "sektoral_publication_show", id="PERF-1")
     call_as(None, "sektoral_public_cycle_list")
     call_as(None, "sektoral_public_cycle_show", id="PERF-1")
+    # the next cycle carries the statistics over: a submission's diff
+    # against its release, and a first cycle's item (all new)
+    carried = call_as(staf, "sektoral_cycle_create", code="PERF-2",
+                      title="Siklus Uji II", start_date="2026-07-06",
+                      from_cycle="PERF-1")["carried_over"]
+    call_as(staf, "sektoral_submission_diff", id=carried[0])
+    call_as(staf, "sektoral_submission_diff", id=items["A1"])
+    call_as(staf, "sektoral_chart_data", id=items["A1"])  # released
 
     call_as(staf, "sektoral_reopen", id=items["A1"], note="Koreksi angka.")
     call_as(staf, "sektoral_withdraw", id=items["B2"], note="Ditarik uji.")

@@ -567,6 +567,9 @@ class ChartTable(TypedDict):
     by_region: Optional[list[RegionPoint]]
     region_year: Any
     symbols: dict[str, dict[str, int]]
+    #: values a later release revised: ``{"key", "period", "before",
+    #: "after", "release"}`` (core/combine.py)
+    revisions: list[dict[str, Any]]
 
 
 class TableError(TypedDict):
@@ -590,14 +593,57 @@ class ChartWithdrawn(ChartUnavailable):
     notice: WithdrawalNotice
 
 
+class ChartRelease(TypedDict):
+    cycle_code: str
+    released: str
+
+
 class ChartAvailable(ChartBase, ChartTable):
     resource_id: str
     resource_name: str
+    #: the releases the series is made of, oldest first
+    releases: list[ChartRelease]
 
 
 #: ``sektoral_chart_data``: no series (and why), a withdrawn dataset's
 #: notice, or the series of its validated data file.
 ChartData = Union[ChartUnavailable, ChartWithdrawn, ChartAvailable]
+
+
+class DiffStatistic(TypedDict):
+    id: str
+    name: str
+    title: str
+
+
+class DiffRelease(TypedDict):
+    cycle_code: str
+    released: str
+
+
+class FieldChange(TypedDict):
+    field: str
+    label: str
+    before: Any
+    after: Any
+
+
+class DataChanges(TypedDict):
+    new_periods: list[Any]
+    #: ``{"key", "period", "before", "after"}`` (core/diff.py)
+    revised: list[dict[str, Any]]
+    #: ``{"key", "period", "before"}``
+    removed: list[dict[str, Any]]
+
+
+class SubmissionDiff(TypedDict):
+    """``sektoral_submission_diff``: what an item changes since its
+    statistic's last release."""
+
+    statistic: Optional[DiffStatistic]
+    release: Optional[DiffRelease]
+    fields: list[FieldChange]
+    data: Optional[DataChanges]
 
 
 class PublicCycle(TypedDict):
@@ -621,6 +667,7 @@ class PublicCycleShow(PublicCycle):
 ACTION_RESULTS: dict[str, Any] = {
     "sektoral_completeness": Completeness,
     "sektoral_cycle_create": CycleCreated,
+    "sektoral_submission_diff": SubmissionDiff,
     "sektoral_cycle_update": Cycle,
     "sektoral_cycle_show": Cycle,
     "sektoral_cycle_list": list[Cycle],

@@ -26,7 +26,7 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import Any, Optional
 
-from ckanext.sektoral.core import codes, reader, stats
+from ckanext.sektoral.core import codes, contracts, reader, stats
 from ckanext.sektoral.core.completeness import is_present, label_text
 from ckanext.sektoral.core.reader import Source, json_value
 
@@ -69,12 +69,12 @@ def displayed(field: Mapping[str, Any], pkg: Mapping[str, Any],
 def field_changes(fields: Sequence[Mapping[str, Any]],
                   before: Optional[Mapping[str, Any]],
                   after: Mapping[str, Any], lang: str,
-                  skip: frozenset[str] = frozenset()) -> list[dict[str, Any]]:
+                  skip: frozenset[str] = frozenset()) -> list[contracts.FieldChange]:
     """The fields (of ``fields``, the schema's dataset fields, but those
     named in ``skip``) whose displayed value differs: ``{"field",
     "label", "before", "after"}`` in schema order. Without ``before``
     (nothing released yet) every filled-in field is new."""
-    out = []
+    out: list[contracts.FieldChange] = []
     for field in fields:
         name = field["field_name"]
         if name in skip:
@@ -151,7 +151,7 @@ def _period_order(value: Any) -> tuple[bool, str]:
 
 
 def data_changes(before: Optional[DataFile],
-                 after: DataFile) -> dict[str, Any]:
+                 after: DataFile) -> contracts.DataChanges:
     """``{"new_periods": [...], "revised": [{"key", "period", "before",
     "after"}], "removed": [{"key", "period", "before"}]}`` of ``after``
     against ``before`` (None: nothing released, every period is new).

@@ -14,6 +14,7 @@ of ``insight/exports.py`` and the cycle compilation of
             row.symbol("nilai")      # the declared BPS symbol as written
             row.number("nilai")      # the number it counts as (nihil: 0)
             row.canonical("nilai")   # the cell as the canonical CSV writes it
+            row.labelled("Catatan")  # the raw cell under a header label
 
 What it does, once for everyone:
 
@@ -188,6 +189,18 @@ class Row:
         cell is absent)."""
         i = self._table.index.get(name)
         return self.raw[i] if i is not None and i < len(self.raw) else None
+
+    @property
+    def declared(self) -> set[str]:
+        """The declared missing values of its file (stripped)."""
+        return self._table.declared
+
+    def labelled(self, label: str) -> Any:
+        """The raw cell under the header label ``label`` (None when its
+        file has no such column or the row no such cell)."""
+        labels = self._table.labels
+        i = labels.index(label) if label in labels else len(self.raw)
+        return self.raw[i] if i < len(self.raw) else None
 
     def missing_text(self, name: str) -> Optional[str]:
         """The declared missing value the cell holds (stripped), or None

@@ -169,10 +169,13 @@ def find_year_field(fields: list[dict[str, Any]]) -> Optional[str]:
     return None
 
 
-def measure_fields(fields: list[dict[str, Any]], region: Optional[str],
-                   year: Optional[str]) -> list[str]:
-    """The measures of a table: its numeric fields that are neither the
-    region nor the year, nor codes (``kode_*`` or an ``enum``)."""
+def measure_fields(fields: list[dict[str, Any]],
+                   region: Optional[str] = None,
+                   year: Optional[str] = None) -> list[str]:
+    """The measures of a table, in their order: its numeric fields that
+    are neither the region nor the year (found when not given), nor codes
+    (``kode_*`` or an ``enum``)."""
+    year = year or find_year_field(fields)
     return [f["name"] for f in fields
             if f.get("type") in NUMERIC_TYPES
             and f["name"] not in (region, year)

@@ -128,7 +128,7 @@ def sektoral_inbox(context: Context, data_dict: DataDict) -> contracts.Inbox:
 @tk.validate_action_data(schema.sektoral_submission_diff_schema)
 @tk.side_effect_free
 def sektoral_submission_diff(context: Context,
-                             data_dict: DataDict) -> dict[str, Any]:
+                             data_dict: DataDict) -> contracts.SubmissionDiff:
     """What a cycle's item changes since its statistic's last release: what
     the Kasie reviews of a carried-over submission.
 

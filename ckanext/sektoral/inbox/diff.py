@@ -20,7 +20,7 @@ from typing import Any, Optional
 import ckan.plugins.toolkit as tk
 from ckanext.scheming.helpers import scheming_get_dataset_schema
 
-from ckanext.sektoral.core import diff, reader
+from ckanext.sektoral.core import contracts, diff, reader
 from ckanext.sektoral.datafile import files as datafiles
 from ckanext.sektoral.logic import releases, service
 from ckanext.sektoral.logic.context import site_context
@@ -44,7 +44,8 @@ def _newest_data_file(pkg: dict[str, Any],
     return diff.DataFile(newest["path"], newest["schema"], newest["format"])
 
 
-def submission_diff(submission: dict[str, Any], lang: str) -> dict[str, Any]:
+def submission_diff(submission: dict[str, Any],
+                    lang: str) -> contracts.SubmissionDiff:
     """The diff of ``submission`` (its ``package_show``), labels in
     ``lang`` (see ``sektoral_submission_diff``)."""
     item = service.get_item(submission["id"])

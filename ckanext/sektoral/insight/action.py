@@ -13,9 +13,8 @@ from ckan.types import Context, DataDict
 
 from ckanext.sektoral.core import contracts
 from ckanext.sektoral.insight import performance as performance_mod
-from ckanext.sektoral.datafile import files as datafiles
 from ckanext.sektoral.insight import notices, tabledata
-from ckanext.sektoral.logic import schema
+from ckanext.sektoral.logic import releases, schema
 from ckanext.sektoral.model import queries
 
 __all__: list[str] = [
@@ -90,28 +89,41 @@ def sektoral_performance(context: Context,
 @tk.side_effect_free
 def sektoral_chart_data(context: Context,
                         data_dict: DataDict) -> contracts.ChartData:
-    """Chart series and a table preview of a dataset's validated data file.
+    """Chart series and a table preview of a dataset's validated data,
+    over all its releases.
 
     For a ``data-sektoral`` dataset (the public sees published ones only):
-    the newest data file with a Table Schema that passed validation is
-    read *with* its schema (Indonesian number formats; the BPS symbols
-    as ``core/symbols.py`` defines them: ``-`` nihil, 0; ``...``,
-    ``NA``, ``x`` left out, totals without them marked incomplete). A
-    withdrawn dataset has no series: ``available`` false, ``withdrawn``
-    true and its ``notice`` (``/dataset/<id>/chart-data.json`` answers 410).
+    the statistic from its first release to its last -- the data files
+    with a Table Schema that passed validation of each release (oldest
+    first) read *with* their schema (Indonesian number formats; the BPS
+    symbols as ``core/symbols.py`` defines them: ``-`` nihil, 0; ``...``,
+    ``NA``, ``x`` left out, totals without them marked incomplete) and
+    combined into one table: a row of a later release with the key of an
+    earlier one (the schema's ``primaryKey``: region and year; else every
+    field but the measures) replaces it, and a changed value is listed in
+    ``revisions``. A dataset never released (an unpublished item) shows
+    its newest validated data file. A withdrawn dataset has no series:
+    ``available`` false, ``withdrawn`` true and its ``notice``
+    (``/dataset/<id>/chart-data.json`` answers 410).
 
     :param id: id or name of the dataset
     :type id: string
 
     :returns: ``{"available": bool, "reason": msg (when not available),
-        "resource_id", "resource_name", "measure", "measure_title", "unit",
+        "resource_id", "resource_name" (the newest data file),
+        "measure", "measure_title", "unit",
         "aggregation" ("sum" for additive units, "mean" for rates and
         indices), "by_year": [{"year", "value", "missing", "complete"}]
         | null, "by_region": [{"code", "name", "value", "symbol",
         "complete"}] | null, "region_year", "rows",
         "columns", "column_titles", "preview": [[cell, ...]] (typed; BPS
         symbols canonical), "preview_numbers" (number columns),
-        "preview_truncated", "symbols"}``
+        "preview_truncated", "symbols",
+        "releases": [{"cycle_code", "released"}] (oldest first; [] for a
+        dataset never released), "revisions": [{"key": {field: cell},
+        "period" (the year, or null), "before", "after" (the measure: a
+        number, a BPS symbol or null), "release" (cycle code of the
+        release that revised it)}]}``
     :rtype: dictionary
 
     Example::
@@ -141,28 +153,28 @@ def chart_data_for(pkg: dict[str, Any]) -> contracts.ChartData:
             **base, "withdrawn": True, "notice": notice,
             "reason": notices.withdrawal_text(notice)}
         return withdrawn
-    resource = tabledata.validated_resource(pkg)
-    if resource is None:
+    released = releases.releases(pkg["id"])
+    files = tabledata.series_files(pkg, released)
+    if not files:
         unavailable = {**base, "reason": tk._(
             "No data file with a Table Schema has passed validation yet")}
         return unavailable
-    path = datafiles.resource_path(resource)
-    if path is None:
+    if any(f.path is None for f in files):
         unavailable = {**base,
                        "reason": tk._("The data file could not be found.")}
         return unavailable
-    schema = tabledata.resource_schema(resource) or {}
-    fmt = tabledata.resource_format(resource)
-    data = tabledata.read_table(
-        path, schema, fmt=fmt,
-        additive=tabledata.is_additive(pkg.get("satuan"), pkg.get("ukuran"),
-                                       pkg.get("title")))
+    data = tabledata.read_series(
+        files, additive=tabledata.is_additive(
+            pkg.get("satuan"), pkg.get("ukuran"), pkg.get("title")))
     if "error" in data:
         unavailable = {**base, "reason": tk._(data.get("error"))}
         return unavailable
+    resource = files[-1].resource
     result: contracts.ChartAvailable = {
         **base, **data, "available": True, "resource_id": resource["id"],
-        "resource_name": resource.get("name") or resource["id"]}
+        "resource_name": resource.get("name") or resource["id"],
+        "releases": [{"cycle_code": r["cycle_code"],
+                      "released": r["released"]} for r in released]}
     return result
 
 

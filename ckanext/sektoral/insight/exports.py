@@ -1,5 +1,11 @@
-"""Downloads of one published dataset's validated data file, and the
+"""Downloads of one published dataset's validated data, and the
 canonical CSV every export writes.
+
+A download holds a statistic's whole series: the combined rows of its
+releases (``insight/tabledata.combined_rows``, given as a
+:data:`Canonical` table by :func:`canonical_rows`); ``csv_bytes``,
+``xlsx_bytes`` and ``datapackage_zip`` write one data file
+(:func:`read_canonical`), the ``table_*`` functions any canonical table.
 
 **Canonical CSV** (public CSV, Data Package, cycle compilation): every
 number in one declared form -- decimal point, no thousands separator, no
@@ -29,7 +35,7 @@ import io
 import json
 import re
 import zipfile
-from typing import Any, Iterator, Optional
+from typing import Any, Iterable, Iterator, Optional
 
 from ckanext.sektoral.core import reader
 from ckanext.sektoral.core.cells import neutralise
@@ -102,22 +108,30 @@ def canonical_schema(schema: dict[str, Any]) -> dict[str, Any]:
 #: A parsed value as the canonical CSV writes it (``analysis/reader.py``).
 canonical_cell = reader.canonical_cell
 
+#: A canonical table: field names and (typed values, canonical cells) per
+#: row. A missing cell keeps its BPS symbol (canonical) in the canonical
+#: cell and is None in the typed values.
+Canonical = tuple[list[str], Iterable[tuple[dict[str, Any], dict[str, str]]]]
+
+
+def canonical_rows(schema: dict[str, Any],
+                   rows: Iterable[reader.Row]) -> Canonical:
+    """The canonical table of rows already read, under the fields of
+    ``schema`` (a cell of a field its row's file lacks is empty)."""
+    names = [f["name"] for f in schema.get("fields", [])]
+    return names, ((row.values, {n: row.canonical(n) for n in names})
+                   for row in rows)
+
 
 def read_canonical(path: str, schema: dict[str, Any],
-                   fmt: Optional[str] = None
-                   ) -> tuple[list[str], Iterator[tuple[dict[str, Any],
-                                                         dict[str, str]]]]:
-    """Field names and an iterator of (typed values, canonical cells) per
-    row of the validated file read with its schema
-    (:func:`analysis.reader.open_table`). A missing cell keeps its BPS
-    symbol (canonical) in the canonical cell and is None in the typed
-    values."""
+                   fmt: Optional[str] = None) -> Canonical:
+    """The canonical table of the validated file read with its schema
+    (:func:`core.reader.open_table`), row by row."""
     names = [f["name"] for f in schema.get("fields", [])]
 
     def rows() -> Iterator[tuple[dict[str, Any], dict[str, str]]]:
         with reader.open_table(path, schema, fmt) as table:
-            for row in table.rows():
-                yield row.values, {n: row.canonical(n) for n in names}
+            yield from canonical_rows(schema, table.rows())[1]
     return names, rows()
 
 
@@ -148,11 +162,11 @@ def typed_cell(value: Any, cell: str) -> Any:
     return canonical_cell(value)
 
 
-def _typed_rows(path: str, schema: dict[str, Any], fmt: Optional[str]):
+def _typed_rows(table: Canonical) -> Iterator[list[Any]]:
     """Header and rows of typed values (numbers as numbers, BPS symbols as
     their canonical text) for the XLSX download."""
-    names, rows = read_canonical(path, schema, fmt)
-    yield names
+    names, rows = table
+    yield list(names)
     for values, cells in rows:
         yield [typed_cell(values.get(n), cells[n]) for n in names]
 
@@ -160,23 +174,35 @@ def _typed_rows(path: str, schema: dict[str, Any], fmt: Optional[str]):
 def csv_bytes(path: str, schema: dict[str, Any],
               fmt: Optional[str] = None) -> bytes:
     """The canonical CSV of a validated data file."""
-    names, rows = read_canonical(path, schema, fmt)
+    return table_csv(read_canonical(path, schema, fmt))
+
+
+def table_csv(table: Canonical) -> bytes:
+    """The canonical CSV of a canonical table."""
+    names, rows = table
     return canonical_csv(names, ([cells[n] for n in names]
                                  for _values, cells in rows))
 
 
 def xlsx_bytes(path: str, schema: dict[str, Any], *,
                metadata: list[tuple[str, str]],
-               data_sheet: str = "Data",
-               metadata_sheet: str = "Metadata",
                fmt: Optional[str] = None) -> bytes:
+    """The XLSX download of a validated data file."""
+    return table_xlsx(read_canonical(path, schema, fmt), metadata=metadata)
+
+
+def table_xlsx(table: Canonical, *, metadata: list[tuple[str, str]],
+               data_sheet: str = "Data",
+               metadata_sheet: str = "Metadata") -> bytes:
+    """The XLSX download of a canonical table: its ``Data`` sheet and the
+    ``metadata`` label/value rows."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     wb = Workbook(write_only=False)
     ws = wb.active
     ws.title = data_sheet
-    for i, row in enumerate(_typed_rows(path, schema, fmt)):
+    for i, row in enumerate(_typed_rows(table)):
         ws.append([neutralise(v) for v in row])
         if i == 0:
             for cell in ws[1]:
@@ -250,6 +276,14 @@ def datapackage_descriptor(pkg: dict[str, Any], schema: dict[str, Any],
 
 def datapackage_zip(pkg: dict[str, Any], path: str, schema: dict[str, Any],
                     *, homepage: str, fmt: Optional[str] = None) -> bytes:
+    """The Data Package of a validated data file."""
+    return table_datapackage(pkg, schema, read_canonical(path, schema, fmt),
+                             homepage=homepage)
+
+
+def table_datapackage(pkg: dict[str, Any], schema: dict[str, Any],
+                      table: Canonical, *, homepage: str) -> bytes:
+    """The Data Package (zip) of a canonical table under ``schema``."""
     name = safe_name(pkg.get("name") or "data")
     csv_path = f"data/{name}.csv"
     canonical = canonical_schema(schema)
@@ -261,5 +295,5 @@ def datapackage_zip(pkg: dict[str, Any], path: str, schema: dict[str, Any],
                     json.dumps(descriptor, ensure_ascii=False, indent=2))
         zf.writestr("tableschema.json",
                     json.dumps(canonical, ensure_ascii=False, indent=2))
-        zf.writestr(csv_path, csv_bytes(path, schema, fmt))
+        zf.writestr(csv_path, table_csv(table))
     return out.getvalue()

@@ -4,6 +4,7 @@ The decisions live here; the templates only show what these return.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 from typing import Any, Optional
@@ -12,12 +13,14 @@ from markupsafe import Markup
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.sektoral import lang
+from ckanext.sektoral import clock, lang
 from ckanext.sektoral.insight import dcat, notices, tabledata
 from ckanext.sektoral.insight.action import chart_data_for
+from ckanext.sektoral.logic import releases
 
 from ckanext.sektoral.core import formatting
 from ckanext.sektoral.core import charts, contracts
+from ckanext.sektoral.core.completeness import is_data_resource
 from ckanext.sektoral.core import symbols as bps
 
 log = logging.getLogger(__name__)
@@ -26,6 +29,7 @@ __all__: list[str] = [
     "sektoral_number",
     "sektoral_dataset_chart",
     "sektoral_data_downloads",
+    "sektoral_dataset_releases",
     "sektoral_jsonld",
     "sektoral_performance_view",
 ]
@@ -107,6 +111,7 @@ def sektoral_dataset_chart(pkg: dict[str, Any]) -> Optional[dict[str, Any]]:
         {"label": r["year"], "text": charts.shown(r["value"], locale, missing,
                                                   note)}
         for r, note in zip(data.get("by_year") or [], year_notes, strict=False)]
+    view["revision_rows"] = _revision_rows(data)
     if data.get("by_region"):
         labels = [r["name"] for r in data["by_region"]]
         values = [r["value"] for r in data["by_region"]]
@@ -143,10 +148,33 @@ def sektoral_dataset_chart(pkg: dict[str, Any]) -> Optional[dict[str, Any]]:
     return view
 
 
+def _revision_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The revisions of a chart's data as the page lists them: the
+    period, the region (its name; None without a region field), the value
+    before and after, and the release that revised it."""
+    names = {r["code"]: r["name"] for r in data.get("by_region") or []}
+    region = data.get("region_field")
+
+    def text(value: Any) -> str:
+        if isinstance(value, str):
+            return symbol_text(value) or value
+        return sektoral_number(value, exact=True) if value is not None \
+            else tk._("not available")
+
+    return [{"period": r["period"],
+             "region": names.get(r["key"].get(region), r["key"].get(region))
+             if region else None,
+             "before": text(r["before"]), "after": text(r["after"]),
+             "release": r["release"]}
+            for r in data.get("revisions") or []]
+
+
 def sektoral_data_downloads(pkg: dict[str, Any]) -> list[dict[str, str]]:
     """Links to the CSV, XLSX and Data Package downloads of a published
-    dataset's validated data file (empty when there is none)."""
-    if not _is_public_data(pkg) or tabledata.validated_resource(pkg) is None:
+    dataset's validated data, its series over all its releases (empty
+    when there is none)."""
+    if not _is_public_data(pkg) or not tabledata.series_resources(
+            pkg, releases.releases(pkg["id"])):
         return []
     if _withdrawal(pkg) is not None:  # its data is no longer served
         return []
@@ -154,6 +182,37 @@ def sektoral_data_downloads(pkg: dict[str, Any]) -> list[dict[str, str]]:
              "url": tk.url_for("sektoral_public.download", id=pkg["name"],
                                fmt=key)}
             for key, label, mimetype in DOWNLOADS]
+
+
+def sektoral_dataset_releases(pkg: dict[str, Any]) -> list[dict[str, Any]]:
+    """The releases of a published statistic for its "Rilis" section,
+    newest first: ``cycle_code``, ``cycle_title``, ``released`` (the
+    portal's date), ``current`` (the newest), ``files`` (its resources:
+    ``id``, ``name``, ``format``, ``url``; ``url`` None for a data file of
+    a withdrawn dataset, which is no longer served); [] for a dataset
+    that is not public or was never released."""
+    if not _is_public_data(pkg):
+        return []
+    released = releases.releases(pkg["id"])
+    if not released:
+        return []
+    withdrawn = _withdrawal(pkg) is not None
+    resources = {r["id"]: r for r in pkg.get("resources") or []}
+    out = []
+    for n, release in enumerate(reversed(released)):
+        files = [resources[i] for i in release["resource_ids"]
+                 if i in resources]
+        out.append({
+            "cycle_code": release["cycle_code"],
+            "cycle_title": release["cycle_title"],
+            "released": clock.local_date(
+                dt.datetime.fromisoformat(release["released"])),
+            "current": n == 0,
+            "files": [{"id": r["id"], "name": r.get("name") or r["id"],
+                       "format": r.get("format") or "",
+                       "url": None if withdrawn and is_data_resource(r)
+                       else r.get("url")} for r in files]})
+    return out
 
 
 def jsonld_document(pkg: dict[str, Any], *, with_context: bool = True

@@ -3,7 +3,8 @@
 * ``/statistik``                     cycles that published data
 * ``/statistik/<code>``              one cycle: its datasets and its report
 * ``/dataset/<id>/download/<fmt>``   the validated data of a published
-                                     dataset as ``csv``, ``xlsx`` or
+                                     dataset, its series over all its
+                                     releases, as ``csv``, ``xlsx`` or
                                      ``datapackage`` (zip)
 * ``/dataset/<id>/chart-data.json``  its chart series (JSON of
                                      ``sektoral_chart_data``)
@@ -29,12 +30,12 @@ from flask import Blueprint, Response
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.sektoral.datafile import files as datafiles
 from ckanext.sektoral.insight import dcat, exports, notices, tabledata
 from ckanext.sektoral.insight.helpers import DOWNLOADS, jsonld_document
 from ckanext.sektoral.core import codes, symbols as bps
 from ckanext.sektoral.core.completeness import is_data_resource
 from ckanext.sektoral import lang as sektoral_lang
+from ckanext.sektoral.logic import releases
 
 blueprint = Blueprint("sektoral_public", __name__)
 
@@ -88,27 +89,26 @@ def download(id: str, fmt: str) -> Response:
     notice = _withdrawn(pkg["id"])
     if notice is not None:
         return _gone(notice)
-    resource = tabledata.validated_resource(pkg) \
-        if pkg.get("type") == "data-sektoral" else None
-    path = datafiles.resource_path(resource) if resource else None
-    if resource is None or path is None:
+    files = tabledata.series_files(pkg, releases.releases(pkg["id"])) \
+        if pkg.get("type") == "data-sektoral" else []
+    if not files or any(f.path is None for f in files):
         return tk.abort(404, tk._(
             "This dataset has no validated data file to download"))
-    schema = tabledata.resource_schema(resource) or {}
-    file_format = tabledata.resource_format(resource)
+    schema = files[-1].schema  # the series' columns are the newest file's
+    table = exports.canonical_rows(schema,
+                                   tabledata.combined_rows(files).rows)
     name = exports.safe_name(pkg["name"])
     if fmt == "csv":
-        body = exports.csv_bytes(path, schema, file_format)
+        body = exports.table_csv(table)
         mimetype, filename = "text/csv; charset=utf-8", f"{name}.csv"
     elif fmt == "xlsx":
-        body = exports.xlsx_bytes(path, schema, metadata=_metadata_rows(pkg),
-                                  fmt=file_format)
+        body = exports.table_xlsx(table, metadata=_metadata_rows(pkg))
         mimetype, filename = exports.XLSX_MIMETYPE, f"{name}.xlsx"
     else:
-        body = exports.datapackage_zip(
-            pkg, path, schema,
+        body = exports.table_datapackage(
+            pkg, schema, table,
             homepage=tk.url_for("dataset.read", id=pkg["name"],
-                                _external=True), fmt=file_format)
+                                _external=True))
         mimetype, filename = "application/zip", f"{name}-datapackage.zip"
     return Response(body, mimetype=mimetype, headers={
         "Content-Disposition": f'attachment; filename="{filename}"',
