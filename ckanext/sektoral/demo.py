@@ -58,7 +58,7 @@ from ckanext.sektoral.core import codes, tables
 from ckanext.sektoral import config as sektoral_config
 from ckanext.sektoral.documents import demo as documents_demo
 from ckanext.sektoral.logic.context import site_context, site_user
-from ckanext.sektoral.model import Cycle, Item, Transition
+from ckanext.sektoral.model import Cycle, Item, Release, Transition
 from ckanext.sektoral.core import stages
 from ckanext.sektoral.core.stages import Stage
 
@@ -762,6 +762,8 @@ def delete_cycle(cycle_id: str) -> None:
                 synchronize_session=False)
     model.Session.query(Transition).filter(
         Transition.cycle_id == cycle_id).delete(synchronize_session=False)
+    model.Session.query(Release).filter(
+        Release.cycle_id == cycle_id).delete(synchronize_session=False)
     model.Session.query(Item).filter(Item.cycle_id == cycle_id).delete(
         synchronize_session=False)
     model.Session.query(Cycle).filter(Cycle.id == cycle_id).delete(

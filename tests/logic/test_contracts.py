@@ -208,7 +208,7 @@ def _everything_else(world: dict[str, Any],
     call_as(None, "sektoral_public_cycle_show", id="PERF-1")
     # the next cycle carries the statistics over: a submission's diff
     # against its release, and a first cycle's item (all new)
-    carried = call_as(staf, "sektoral_cycle_create", code="PERF-2",
+    carried = call_as(staf, "sektoral_cycle_create", code="KONTRAK-3",
                       title="Siklus Uji II", start_date="2026-07-06",
                       from_cycle="PERF-1")["carried_over"]
     call_as(staf, "sektoral_submission_diff", id=carried[0])

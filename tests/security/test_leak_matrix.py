@@ -408,7 +408,18 @@ def _leaks(body: str, secrets: dict[str, str],
     same for an id that exists nowhere (tests below), so they do not
     count; every other secret does."""
     return sorted({what + ": " + text[:60] for text, what in secrets.items()
-                   if text in body and text not in request})
+                   if _found(text, what, body) and text not in request})
+
+
+def _found(text: str, what: str, body: str) -> bool:
+    """A dataset name counts as a whole name only: names are made from
+    titles, so a hidden ``jumlah-penduduk`` is part of a public
+    ``jumlah-penduduk-2`` without telling anything of the hidden one
+    (whose id, title and files are secrets of their own)."""
+    if not what.startswith("name of "):
+        return text in body
+    return re.search(r"(?<![a-z0-9_-])" + re.escape(text) + r"(?![a-z0-9_-])",
+                     body) is not None
 
 
 def _get_rules() -> list[tuple[str, str]]:
