@@ -18,8 +18,9 @@ import sys
 from typing import Any, Callable, Iterator
 
 import pytest
+from pytest_factoryboy import register
 
-from tests import workers
+from tests import factories, workers
 from tests.factories import prepare_db
 
 
@@ -44,6 +45,19 @@ def pytest_collection_modifyitems(config: pytest.Config,
         group = ("live_portal" if "live_portal" in item.fixturenames
                  else item.nodeid.split("::", 1)[0])
         item.add_marker(pytest.mark.xdist_group(group))
+
+
+# The factories as fixtures (``cycle``, ``cycle_factory``, ``item``, ...):
+# see tests/factories.py.
+register(factories.StafUserFactory)
+register(factories.KasieUserFactory)
+register(factories.KabidUserFactory)
+register(factories.KadisUserFactory)
+register(factories.PembinaUserFactory)
+register(factories.OpdFactory)
+register(factories.OpdEditorFactory)
+register(factories.CycleFactory)
+register(factories.ItemFactory)
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from ckan.tests import factories, helpers
 from ckanext.sektoral import demo
 from ckanext.sektoral.model import Cycle, Item, Transition
 from ckanext.sektoral.core import datalist
+from tests.factories import CycleFactory, OpdFactory, StafUserFactory
 
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_index", "clean_queues")
 
@@ -35,19 +36,14 @@ def run(cli: Any, *args: str, code: int = 0) -> str:
 
 @pytest.fixture
 def staf() -> dict[str, Any]:
-    user = factories.User()
-    helpers.call_action("sektoral_position_assign", user=user["name"],
-                        position="staf")
-    return user
+    return StafUserFactory()
 
 
 @pytest.fixture
-def cycle(staf: dict[str, Any]) -> str:
-    helpers.call_action("sektoral_cycle_create",
-                        {"user": staf["name"], "ignore_auth": False},
-                        code="2026-S1", title="Siklus Semester I 2026",
-                        start_date="2026-01-05")
-    factories.Organization(name="dinas-pangan", title="Dinas Pangan")
+def cycle_code(staf: dict[str, Any]) -> str:
+    CycleFactory(user=staf, code="2026-S1", title="Siklus Semester I 2026",
+                 start_date="2026-01-05")
+    OpdFactory(name="dinas-pangan", title="Dinas Pangan")
     return "2026-S1"
 
 
@@ -98,16 +94,17 @@ def test_cycle_errors_exit_non_zero(cli, staf):
     assert model.Session.query(Cycle).count() == 1
 
 
-def test_import_creates_items_as_the_named_staff(cli, staf, cycle, tmp_path):
+def test_import_creates_items_as_the_named_staff(cli, staf, cycle_code,
+                                                tmp_path):
     factories.Organization(name="dkp", title="Dinas Kelautan dan Perikanan")
     path = tmp_path / "daftar.csv"
     path.write_text(GOOD + "dkp,Jumlah Nelayan,orang,kabupaten_kota,"
                     "tahunan,3.25,,\n", encoding="utf-8")
 
-    out = run(cli, "import", cycle, str(path), "--dry-run", "-u", staf["name"])
+    out = run(cli, "import", cycle_code, str(path), "--dry-run", "-u", staf["name"])
     assert "Dry run: 3 rows are valid" in out and _items() == 0
 
-    out = run(cli, "import", cycle, str(path), "-u", staf["name"])
+    out = run(cli, "import", cycle_code, str(path), "-u", staf["name"])
     assert "Imported 3 items into 2026-S1." in out
     assert "Jumlah Nelayan" in out
     assert _items() == 3
@@ -115,17 +112,17 @@ def test_import_creates_items_as_the_named_staff(cli, staf, cycle, tmp_path):
     assert actors == {staf["name"]}
 
     # --user is required: the audit log names the importer.
-    run(cli, "import", cycle, str(path), code=2)
+    run(cli, "import", cycle_code, str(path), code=2)
 
 
 def test_import_with_errors_prints_each_row_and_creates_nothing(
-        cli, staf, cycle, tmp_path):
+        cli, staf, cycle_code, tmp_path):
     path = tmp_path / "daftar.csv"
     path.write_text(GOOD
                     + "dinas-pangan,Stok Beras,ton,kecamatan,harian,9.99,,\n"
                     + "dinas-entah,Jumlah Lumbung,,provinsi,tahunan,2.09,,\n",
                     encoding="utf-8")
-    out = run(cli, "import", cycle, str(path), "-u", staf["name"], code=1)
+    out = run(cli, "import", cycle_code, str(path), "-u", staf["name"], code=1)
     assert "nothing was imported" in out
     lines = [line.strip() for line in out.splitlines()]
     assert any(line.startswith("Row 4, Urusan") for line in lines), out
@@ -134,7 +131,7 @@ def test_import_with_errors_prints_each_row_and_creates_nothing(
     assert _items() == 0
 
     # Indonesian messages on request.
-    out = run(cli, "--lang", "id", "import", cycle, str(path),
+    out = run(cli, "--lang", "id", "import", cycle_code, str(path),
               "-u", staf["name"], code=1)
     assert "Baris 4, Urusan" in out
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from ckan.lib import jobs
-from ckan.tests import factories, helpers
 
 from ckanext.sektoral.analysis import job
 
@@ -14,20 +13,10 @@ pytestmark = pytest.mark.usefixtures("clean_db", "clean_queues",
 
 
 @pytest.fixture
-def item():
-    sysadmin = factories.Sysadmin()
-    staf = factories.User()
-    helpers.call_action("sektoral_position_assign",
-                        {"user": sysadmin["name"]}, user=staf["name"],
-                        position="staf")
-    org = factories.Organization()
-    ctx = {"user": staf["name"], "ignore_auth": False}
-    helpers.call_action("sektoral_cycle_create", ctx, code="2026-S1",
-                        title="Siklus Semester I 2026",
-                        start_date="2026-01-05")
-    return helpers.call_action(
-        "sektoral_item_create", ctx, cycle="2026-S1", owner_org=org["name"],
-        title="Jumlah Penduduk", template="kabupaten_kota_tahunan")
+def item__template():
+    """The registered ``item`` fixture (tests/factories.py), with a data
+    file template."""
+    return "kabupaten_kota_tahunan"
 
 
 def test_no_valid_data_file_is_stored_as_no_data(item):

@@ -11,7 +11,7 @@ import re
 import pytest
 
 from tests.badfiles.corpus import CASES, SIZE_LIMIT_MB, Case
-from tests.factories import call_as, run_jobs
+from tests.factories import ItemFactory, call_as, run_jobs
 from tests.inbox import helpers as ih
 
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_index",
@@ -41,11 +41,10 @@ def _assert_names_problem(text: str, case: Case) -> None:
 
 
 def _item(p, case: Case):
-    pkg = call_as(p["staf"], "sektoral_item_create", cycle="2026-S1",
-                  owner_org=p["org"]["name"], title="Data " + case.name,
-                  template=case.template, **ih.METADATA)
-    call_as(p["staf"], "sektoral_request", id=pkg["id"])
-    return pkg
+    return ItemFactory(user=p["staf"], cycle="2026-S1",
+                       owner_org=p["org"]["name"], title="Data " + case.name,
+                       template=case.template, moves=[("request", p["staf"])],
+                       **ih.METADATA)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])

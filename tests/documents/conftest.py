@@ -12,7 +12,9 @@ from ckan.tests import factories, helpers
 
 from ckanext.sektoral.core import tables
 from ckanext.sektoral.demo import logged_in
-from tests.factories import run_jobs, upload_resource
+from tests.factories import (CycleFactory, ItemFactory, OpdEditorFactory,
+                             OpdFactory, call_as, positioned, run_jobs,
+                             upload_resource)
 
 PASSWORD = "Sektoral-Test-2026"
 
@@ -45,25 +47,20 @@ PANGAN_CSV = (HEADER +
               ).encode()
 
 
-def _ctx(user: dict[str, Any]) -> dict[str, Any]:
-    return {"user": user["name"], "ignore_auth": False}
-
-
 def _accepted_item(users, cycle, org, producer, title, csv, **fields):
     staf, kasie = users["staf"], users["kasie"]
     meta = dict(METADATA, **fields)
-    item = helpers.call_action(
-        "sektoral_item_create", _ctx(staf), cycle=cycle, owner_org=org["name"],
-        title=title, template="kabupaten_kota_tahunan", **meta)
-    helpers.call_action("sektoral_request", _ctx(staf), id=item["id"])
+    item = ItemFactory(user=staf, cycle=cycle, owner_org=org["name"],
+                       title=title, template="kabupaten_kota_tahunan",
+                       moves=[("request", staf)], **meta)
     with logged_in(producer["name"]):  # see demo.logged_in: private upload
         upload_resource(producer, item["id"], csv, "data.csv",
                         name="data.csv", format="CSV", jenis_berkas="data",
                         schema=json.dumps(
                             tables.load("kabupaten_kota_tahunan")))
     run_jobs()
-    helpers.call_action("sektoral_submit", _ctx(producer), id=item["id"])
-    helpers.call_action("sektoral_accept", _ctx(kasie), id=item["id"])
+    call_as(producer, "sektoral_submit", id=item["id"])
+    call_as(kasie, "sektoral_accept", id=item["id"])
     return item
 
 
@@ -77,21 +74,15 @@ def world(clean_db_module) -> dict[str, Any]:
 def _world() -> dict[str, Any]:
     jobs.get_queue().empty()
     sysadmin = factories.Sysadmin()
-    users = {role: factories.User(password=PASSWORD) for role in
-             ("staf", "kasie", "kabid", "kadis", "pembina", "opd", "other")}
-    for role in ("staf", "kasie", "kabid", "kadis", "pembina"):
-        helpers.call_action("sektoral_position_assign",
-                            {"user": sysadmin["name"]},
-                            user=users[role]["name"], position=role)
-    org = factories.Organization(
-        name="dinas-dukcapil", title="Dinas Kependudukan dan Pencatatan Sipil",
-        users=[{"name": users["opd"]["name"], "capacity": "editor"}])
-    other = factories.Organization(
-        name="dinas-pangan", title="Dinas Pangan",
-        users=[{"name": users["other"]["name"], "capacity": "editor"}])
-    helpers.call_action("sektoral_cycle_create", _ctx(users["staf"]),
-                        code="2026-S1", title="Siklus Semester I 2026",
-                        start_date="2026-01-05")
+    users = positioned("staf", "kasie", "kabid", "kadis", "pembina",
+                       password=PASSWORD)
+    org = OpdFactory(name="dinas-dukcapil",
+                     title="Dinas Kependudukan dan Pencatatan Sipil")
+    other = OpdFactory(name="dinas-pangan", title="Dinas Pangan")
+    users["opd"] = OpdEditorFactory(organization=org, password=PASSWORD)
+    users["other"] = OpdEditorFactory(organization=other, password=PASSWORD)
+    CycleFactory(user=users["staf"], code="2026-S1",
+                 title="Siklus Semester I 2026", start_date="2026-01-05")
     penduduk = _accepted_item(users, "2026-S1", org, users["opd"],
                               "Jumlah Penduduk Menurut Kabupaten/Kota",
                               PENDUDUK_CSV)
@@ -99,12 +90,11 @@ def _world() -> dict[str, Any]:
                             "Produksi Beras Menurut Kabupaten/Kota",
                             PANGAN_CSV, urusan_pemerintahan="2.09",
                             satuan="ton")
-    pending = helpers.call_action(
-        "sektoral_item_create", _ctx(users["staf"]), cycle="2026-S1",
-        owner_org=org["name"], title="Jumlah Akta Kelahiran Diterbitkan",
-        template="kabupaten_kota_tahunan", **METADATA)
-    helpers.call_action("sektoral_request", _ctx(users["staf"]),
-                        id=pending["id"])
+    pending = ItemFactory(
+        user=users["staf"], cycle="2026-S1", owner_org=org["name"],
+        title="Jumlah Akta Kelahiran Diterbitkan",
+        template="kabupaten_kota_tahunan",
+        moves=[("request", users["staf"])], **METADATA)
     run_jobs()  # the analyses enqueued by the accept transitions
     return {"users": users, "org": org, "other": other, "cycle": "2026-S1",
             "penduduk": penduduk, "pangan": pangan, "pending": pending,

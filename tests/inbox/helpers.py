@@ -9,10 +9,12 @@ import uuid
 from typing import Any
 
 from ckan import model
-from ckan.tests import factories, helpers
+from ckan.tests import factories
 
 from ckanext.sektoral.core import tables
-from tests.factories import call_as, run_jobs
+from tests.factories import call_as  # noqa: F401 (re-exported)
+from tests.factories import (CycleFactory, ItemFactory, OpdEditorFactory,
+                             OpdFactory, positioned, run_jobs)
 
 VALID_CSV = (
     "kode_provinsi,nama_provinsi,kode_kabupaten_kota,nama_kabupaten_kota,"
@@ -41,36 +43,32 @@ def people() -> dict[str, Any]:
     """A sysadmin, Walidata staff and kasie, a producer of ``org``, a
     producer of ``other_org`` and a logged-in user of no OPD."""
     sysadmin = factories.Sysadmin(password=PASSWORD)
-    users = {role: factories.User(password=PASSWORD) for role in
-             ("staf", "kasie", "producer", "other", "nobody")}
-    for role in ("staf", "kasie"):
-        helpers.call_action("sektoral_position_assign",
-                            {"user": sysadmin["name"]},
-                            user=users[role]["name"], position=role)
-    org = factories.Organization(
-        title="Dinas Kependudukan",
-        users=[{"name": users["producer"]["name"], "capacity": "editor"}])
-    other_org = factories.Organization(
-        title="Dinas Lain",
-        users=[{"name": users["other"]["name"], "capacity": "editor"}])
+    users = positioned("staf", "kasie", password=PASSWORD)
+    org = OpdFactory(title="Dinas Kependudukan")
+    other_org = OpdFactory(title="Dinas Lain")
+    users["producer"] = OpdEditorFactory(organization=org, password=PASSWORD)
+    users["other"] = OpdEditorFactory(organization=other_org,
+                                      password=PASSWORD)
+    users["nobody"] = factories.User(password=PASSWORD)
     return dict(users, sysadmin=sysadmin, org=org, other_org=other_org)
 
 
 def cycle(p: dict[str, Any], code: str = "2026-S1") -> dict[str, Any]:
-    return call_as(p["staf"], "sektoral_cycle_create", code=code,
-                   title="Siklus " + code, start_date="2026-01-05")
+    return CycleFactory(user=p["staf"], code=code, title="Siklus " + code,
+                        start_date="2026-01-05")
 
 
 def item(p: dict[str, Any], org: dict[str, Any], title: str,
          cycle_code: str = "2026-S1", request: bool = True,
          metadata: bool = True) -> dict[str, Any]:
+    """An item of ``org`` with the template (and, unless told, the
+    metadata) of a complete submission, requested unless told."""
     data = dict(METADATA) if metadata else {}
-    pkg = call_as(p["staf"], "sektoral_item_create", cycle=cycle_code,
-                  owner_org=org["name"], title=title,
-                  template="kabupaten_kota_tahunan", **data)
-    if request:
-        call_as(p["staf"], "sektoral_request", id=pkg["id"])
-    return pkg
+    return ItemFactory(user=p["staf"], cycle=cycle_code,
+                       owner_org=org["name"], title=title,
+                       template="kabupaten_kota_tahunan",
+                       moves=[("request", p["staf"])] if request else (),
+                       **data)
 
 
 def upload_valid(app: Any, p: dict[str, Any],

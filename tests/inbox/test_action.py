@@ -9,7 +9,7 @@ import pytest
 import ckan.plugins.toolkit as tk
 from ckan.tests import helpers
 
-from tests.factories import call_as
+from tests.factories import CycleFactory, call_as
 from tests.inbox import helpers as ih
 
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_index",
@@ -71,9 +71,8 @@ def test_filters(setup):
 
 def test_latest_return_note(setup, app):
     p = setup
-    call_as(p["staf"], "sektoral_cycle_create", code="R-1", title="R",
-            start_date="2026-07-01")
-    cycle_id = call_as(p["staf"], "sektoral_cycle_show", id="R-1")["id"]
+    cycle_id = CycleFactory(user=p["staf"], code="R-1", title="R",
+                            start_date="2026-07-01")["id"]
     ih.bulk_items(p["org"]["id"], cycle_id, 2)
     result = call_as(p["producer"], "sektoral_inbox", cycle="R-1",
                      stage="dikembalikan")
@@ -106,9 +105,8 @@ def _inbox_queries(user, **data):
 
 def test_query_count_does_not_grow_with_items(setup):
     p = setup
-    call_as(p["staf"], "sektoral_cycle_create", code="Q-1", title="Q",
-            start_date="2026-07-01")
-    cycle_id = call_as(p["staf"], "sektoral_cycle_show", id="Q-1")["id"]
+    cycle_id = CycleFactory(user=p["staf"], code="Q-1", title="Q",
+                            start_date="2026-07-01")["id"]
     ih.bulk_items(p["org"]["id"], cycle_id, 5)
     few, result = _inbox_queries(p["producer"], cycle="Q-1")
     assert result["count"] == 5
@@ -123,9 +121,8 @@ def test_query_count_does_not_grow_with_items(setup):
 
 def test_inbox_page_query_count_does_not_grow_with_items(setup, app):
     p = setup
-    call_as(p["staf"], "sektoral_cycle_create", code="Q-2", title="Q",
-            start_date="2026-07-01")
-    cycle_id = call_as(p["staf"], "sektoral_cycle_show", id="Q-2")["id"]
+    cycle_id = CycleFactory(user=p["staf"], code="Q-2", title="Q",
+                            start_date="2026-07-01")["id"]
     client = ih.session(app, p["producer"])
 
     def page_queries():
@@ -147,9 +144,8 @@ def test_inbox_page_query_count_does_not_grow_with_items(setup, app):
 
 def test_inbox_page_is_fast_with_500_items(setup, app):
     p = setup
-    call_as(p["staf"], "sektoral_cycle_create", code="B-1", title="B",
-            start_date="2026-07-01")
-    cycle_id = call_as(p["staf"], "sektoral_cycle_show", id="B-1")["id"]
+    cycle_id = CycleFactory(user=p["staf"], code="B-1", title="B",
+                            start_date="2026-07-01")["id"]
     ih.bulk_items(p["org"]["id"], cycle_id, 500)
     client = ih.session(app, p["producer"])
     client.get("/sektoral/inbox")  # warm-up (templates compiled)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import call_as
+from tests.factories import CycleFactory, call_as
 from tests.inbox import helpers as ih
 
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_index",
@@ -68,9 +68,8 @@ def test_inbox_user_without_opd_sees_explanation(app, setup):
 def test_inbox_filters(app, setup):
     p = setup
     ih.item(p, p["org"], "Data Belum Diminta", request=False)
-    call_as(p["staf"], "sektoral_cycle_create", code="2025-S2", title="Lama",
-            start_date="2025-07-01")
-    cycle_id = call_as(p["staf"], "sektoral_cycle_show", id="2025-S2")["id"]
+    cycle_id = CycleFactory(user=p["staf"], code="2025-S2", title="Lama",
+                            start_date="2025-07-01")["id"]
     ih.bulk_items(p["org"]["id"], cycle_id, 2)  # late: the cycle is old
     client = ih.session(app, p["producer"])
 
@@ -210,8 +209,8 @@ def test_stale_version_is_a_conflict_named_in_the_page(app, setup, storage):
 def test_dataset_page_shows_workflow_to_those_who_may_read_history(
         app, setup, storage):
     p = setup
-    call_as(p["staf"], "sektoral_cycle_create", code="2026-S2", title="S2",
-            start_date="2026-07-01")
+    CycleFactory(user=p["staf"], code="2026-S2", title="S2",
+                 start_date="2026-07-01")
     pkg = ih.item(p, p["org"], "Data Dikembalikan", cycle_code="2026-S2")
     url = "/en/dataset/" + pkg["name"]
     html = get(app, url, p["producer"]).get_data(as_text=True)

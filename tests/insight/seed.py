@@ -28,11 +28,13 @@ from typing import Any
 
 from freezegun import freeze_time
 
-from ckan.tests import factories, helpers
+from ckan.tests import factories
 
 from ckanext.sektoral.core import tables
 from ckanext.sektoral.demo import logged_in
-from tests.factories import call_as, run_jobs, upload_resource
+from tests.factories import (CycleFactory, ItemFactory, OpdEditorFactory,
+                             OpdFactory, PositionedUserFactory, call_as,
+                             run_jobs, upload_resource)
 
 TEMPLATE = "kabupaten_kota_tahunan_angka_id"
 HEADER = ("kode_provinsi,nama_provinsi,kode_kabupaten_kota,"
@@ -85,24 +87,19 @@ TODAY = "2026-10-20 03:00:00"
 
 def seed() -> dict[str, Any]:
     """Create users, OPD and both cycles; return names and ids."""
-    users = {role: factories.User(name=f"perf-{role}")
-             for role in ("staf", "kasie", "kabid", "kadis", "pembina",
-                          "opd_a", "opd_b", "outsider")}
-    for role in ("staf", "kasie", "kabid", "kadis", "pembina"):
-        helpers.call_action("sektoral_position_assign",
-                            user=users[role]["name"], position=role)
-    org_a = factories.Organization(
-        name="opd-a", title="Dinas A",
-        users=[{"name": users["opd_a"]["name"], "capacity": "editor"}])
-    org_b = factories.Organization(
-        name="opd-b", title="Dinas B",
-        users=[{"name": users["opd_b"]["name"], "capacity": "editor"}])
+    users = {role: PositionedUserFactory(name=f"perf-{role}", position=role)
+             for role in ("staf", "kasie", "kabid", "kadis", "pembina")}
+    org_a = OpdFactory(name="opd-a", title="Dinas A")
+    org_b = OpdFactory(name="opd-b", title="Dinas B")
+    users["opd_a"] = OpdEditorFactory(name="perf-opd_a", organization=org_a)
+    users["opd_b"] = OpdEditorFactory(name="perf-opd_b", organization=org_b)
+    users["outsider"] = factories.User(name="perf-outsider")
     staf, kasie = users["staf"], users["kasie"]
     a, b = users["opd_a"], users["opd_b"]
 
     with freeze_time("2026-07-06 01:00:00"):
-        call_as(staf, "sektoral_cycle_create", code="PERF-1",
-                title="Siklus Uji Kinerja", start_date="2026-07-06")
+        CycleFactory(user=staf, code="PERF-1", title="Siklus Uji Kinerja",
+                     start_date="2026-07-06")
         items = {}
         for key, org, title in (
                 ("A1", org_a, "Produksi Beras Uji"),
@@ -111,15 +108,15 @@ def seed() -> dict[str, Any]:
                 ("A4", org_a, "Produksi Ubi Uji"),
                 ("B1", org_b, "Jumlah Kapal Uji"),
                 ("B2", org_b, "Jumlah Nelayan Uji")):
-            items[key] = call_as(staf, "sektoral_item_create", cycle="PERF-1",
-                                 owner_org=org["name"], title=title,
-                                 template=TEMPLATE, **METADATA)["id"]
+            items[key] = ItemFactory(user=staf, cycle="PERF-1",
+                                     owner_org=org["name"], title=title,
+                                     template=TEMPLATE, **METADATA)["id"]
     with freeze_time("2027-01-04 01:00:00"):
-        call_as(staf, "sektoral_cycle_create", code="PERF-2",
-                title="Siklus Uji Kedua", start_date="2027-01-04")
-        items["B3"] = call_as(staf, "sektoral_item_create", cycle="PERF-2",
-                              owner_org=org_b["name"], title="Jumlah Uji",
-                              template=TEMPLATE, **METADATA)["id"]
+        CycleFactory(user=staf, code="PERF-2", title="Siklus Uji Kedua",
+                     start_date="2027-01-04")
+        items["B3"] = ItemFactory(user=staf, cycle="PERF-2",
+                                  owner_org=org_b["name"], title="Jumlah Uji",
+                                  template=TEMPLATE, **METADATA)["id"]
 
     # Data files (validated by the real background job).
     schema = json.dumps(tables.load(TEMPLATE))

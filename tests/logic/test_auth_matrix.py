@@ -7,10 +7,12 @@ import pytest
 
 import ckan.plugins.toolkit as tk
 from ckan import model
-from ckan.tests import factories, helpers
+from ckan.tests import factories
 
 from ckanext.sektoral.logic.auth import TRANSITIONS
 from ckanext.sektoral.model import Item
+from tests.factories import (CycleFactory, ItemFactory, OpdEditorFactory,
+                             OpdFactory, positioned, put_at_stage)
 
 ROLES = ("anonymous", "other_opd", "own_opd", "staf", "kasie", "kabid",
          "kadis", "pembina", "sysadmin")
@@ -68,30 +70,18 @@ def test_matrix_covers_every_action():
 
 @pytest.fixture(scope="module")
 def world(clean_db_module):
-    sysadmin = factories.Sysadmin()
-    users = {r: factories.User() for r in ROLES
-             if r not in ("anonymous", "sysadmin")}
-    users["sysadmin"] = sysadmin
-    for position in ("staf", "kasie", "kabid", "kadis", "pembina"):
-        helpers.call_action("sektoral_position_assign",
-                            {"user": sysadmin["name"]},
-                            user=users[position]["name"], position=position)
-    org = factories.Organization(
-        users=[{"name": users["own_opd"]["name"], "capacity": "editor"}])
-    factories.Organization(
-        users=[{"name": users["other_opd"]["name"], "capacity": "editor"}])
-    ctx = {"user": users["staf"]["name"]}
-    helpers.call_action("sektoral_cycle_create", ctx, code="AUTH-1",
-                        title="Auth", start_date="2026-01-05")
-    planned = helpers.call_action("sektoral_item_create", ctx, cycle="AUTH-1",
-                                  owner_org=org["id"], title="Planned item")
-    in_report = helpers.call_action("sektoral_item_create", ctx,
-                                    cycle="AUTH-1", owner_org=org["id"],
-                                    title="Item in the draft report")
-    # Test set-up only: put the second item straight into the report stage.
-    model.Session.query(Item).filter(Item.package_id == in_report["id"]).update(
-        {"stage": "dalam_laporan"})
-    model.Session.commit()
+    users = positioned("staf", "kasie", "kabid", "kadis", "pembina")
+    users["sysadmin"] = factories.Sysadmin()
+    org = OpdFactory()
+    users["own_opd"] = OpdEditorFactory(organization=org)
+    users["other_opd"] = OpdEditorFactory()
+    CycleFactory(user=users["staf"], code="AUTH-1", title="Auth",
+                 start_date="2026-01-05")
+    planned = ItemFactory(user=users["staf"], cycle="AUTH-1", owner_org=org,
+                          title="Planned item")
+    in_report = ItemFactory(user=users["staf"], cycle="AUTH-1",
+                            owner_org=org, title="Item in the draft report",
+                            stage="dalam_laporan")
     names = {r: (u["name"] if u else None) for r, u in users.items()}
     names["anonymous"] = None
     return {"users": names, "planned": planned["id"],
@@ -140,9 +130,7 @@ def test_who_may_call(world, request_context, action, role):
 
 
 def test_submitted_item_is_locked_for_its_opd(world):
-    model.Session.query(Item).filter(Item.package_id == world["planned"]).update(
-        {"stage": "dikirim"})
-    model.Session.commit()
+    put_at_stage([world["planned"]], "dikirim")
     try:
         for role, allowed in (("own_opd", False), ("staf", True)):
             context = {"user": world["users"][role], "model": model}
@@ -154,9 +142,7 @@ def test_submitted_item_is_locked_for_its_opd(world):
                 ok = False
             assert ok is allowed, role
     finally:
-        model.Session.query(Item).filter(
-            Item.package_id == world["planned"]).update({"stage": "direncanakan"})
-        model.Session.commit()
+        put_at_stage([world["planned"]], "direncanakan")
 
 
 # -- a plugin overriding a permission -------------------------------------------

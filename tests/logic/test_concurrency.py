@@ -8,33 +8,23 @@ import pytest
 
 import ckan.plugins.toolkit as tk
 from ckan import model
-from ckan.tests import factories, helpers
 
 from ckanext.sektoral.logic import service
 from ckanext.sektoral.model import Item, Transition
+from tests.factories import CycleFactory, ItemFactory, OpdFactory, positioned
 
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_index")
 
 
 @pytest.fixture
 def submitted(app):
-    sysadmin = factories.Sysadmin()
-    staf, kasie = factories.User(), factories.User()
-    for user, position in ((staf, "staf"), (kasie, "kasie")):
-        helpers.call_action("sektoral_position_assign",
-                            {"user": sysadmin["name"]},
-                            user=user["name"], position=position)
-    org = factories.Organization()
-    ctx = {"user": staf["name"]}
-    helpers.call_action("sektoral_cycle_create", ctx, code="C-1", title="C",
-                        start_date="2026-01-05")
-    item = helpers.call_action("sektoral_item_create", ctx, cycle="C-1",
-                               owner_org=org["id"], title="Item")
+    users = positioned("staf", "kasie")
+    CycleFactory(user=users["staf"], code="C-1", title="C",
+                 start_date="2026-01-05")
     # Set-up shortcut: the item waits for the Kasie.
-    model.Session.query(Item).filter(Item.package_id == item["id"]).update(
-        {"stage": "dikirim"})
-    model.Session.commit()
-    return app, kasie["name"], item["id"]
+    item = ItemFactory(user=users["staf"], cycle="C-1", owner_org=OpdFactory(),
+                       title="Item", stage="dikirim")
+    return app, users["kasie"]["name"], item["id"]
 
 
 def _race(app, calls):

@@ -6,9 +6,9 @@ import io
 import pytest
 
 from ckan import model
-from ckan.tests import factories
 
 from ckanext.sektoral.model import Item, Transition
+from tests.factories import CycleFactory, OpdFactory, StafUserFactory
 from tests.logic.test_workflow_api import Api
 
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_index")
@@ -24,16 +24,12 @@ GOOD = (HEADER
 
 @pytest.fixture
 def staf(app):
-    sysadmin = factories.Sysadmin()
-    user = factories.User()
-    Api(app, sysadmin)("sektoral_position_assign", user=user["name"],
-                       position="staf")
-    factories.Organization(name="dinas-pangan", title="Dinas Pangan")
-    factories.Organization(name="dkp", title="Dinas Kelautan dan Perikanan")
-    api = Api(app, user)
-    api("sektoral_cycle_create", code="2026-S1", title="S1",
-        start_date="2026-01-05")
-    return api
+    user = StafUserFactory()
+    OpdFactory(name="dinas-pangan", title="Dinas Pangan")
+    OpdFactory(name="dkp", title="Dinas Kelautan dan Perikanan")
+    CycleFactory(user=user, code="2026-S1", title="S1",
+                 start_date="2026-01-05")
+    return Api(app, user)
 
 
 def _upload(api, text, status=200, **data):

@@ -15,12 +15,13 @@ from sqlalchemy import event
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.lib import jobs, mailer
-from ckan.tests import factories, helpers
+from ckan.tests import helpers
 
 from ckanext.sektoral import config, notify
 from ckanext.sektoral.logic import service
-from ckanext.sektoral.model import Cycle, Item, Transition
-from tests.factories import run_jobs
+from ckanext.sektoral.model import Cycle, Transition
+from tests.factories import (CycleFactory, ItemFactory, OpdEditorFactory,
+                             OpdFactory, positioned, run_jobs)
 
 pytestmark = pytest.mark.usefixtures("clean_queues")
 
@@ -32,24 +33,16 @@ CONTACT = "kontak.data@dinas.example"
 
 @pytest.fixture(scope="module")
 def world(clean_db_module):
-    sysadmin = factories.Sysadmin()
-    users = {role: factories.User() for role in (
-        "staf", "kasie", "kabid", "kadis", "editor", "admin", "member")}
-    for role in ("staf", "kasie", "kabid", "kadis"):
-        helpers.call_action("sektoral_position_assign",
-                            {"user": sysadmin["name"]},
-                            user=users[role]["name"], position=role)
+    users = positioned("staf", "kasie", "kabid", "kadis")
     # Created by the site user (an admin without an e-mail).
-    org = factories.Organization(
-        title="Dinas Kependudukan", kontak_email=CONTACT,
-        kontak_nama="Kontak Data Dukcapil",
-        users=[{"name": users["editor"]["name"], "capacity": "editor"},
-               {"name": users["admin"]["name"], "capacity": "admin"},
-               {"name": users["member"]["name"], "capacity": "member"}])
-    empty = factories.Organization(title="Dinas Tanpa Kontak")
-    helpers.call_action("sektoral_cycle_create",
-                        {"user": users["staf"]["name"]}, code="N-1",
-                        title="Notifikasi", start_date="2026-01-05")
+    org = OpdFactory(title="Dinas Kependudukan", kontak_email=CONTACT,
+                     kontak_nama="Kontak Data Dukcapil")
+    for capacity in ("editor", "admin", "member"):
+        users[capacity] = OpdEditorFactory(organization=org,
+                                           capacity=capacity)
+    empty = OpdFactory(title="Dinas Tanpa Kontak")
+    CycleFactory(user=users["staf"], code="N-1", title="Notifikasi",
+                 start_date="2026-01-05")
     return {"users": users, "org": org, "empty": empty,
             "email": {r: u["email"] for r, u in users.items()}}
 
@@ -64,13 +57,8 @@ def hooked(monkeypatch, frozen_clock):
 
 def _item(world: dict, stage: str, org: str = "org",
           title: str = "Jumlah Penduduk Menurut Kabupaten/Kota") -> str:
-    item = helpers.call_action(
-        "sektoral_item_create", {"user": world["users"]["staf"]["name"]},
-        cycle="N-1", owner_org=world[org]["id"], title=title)
-    model.Session.query(Item).filter(Item.package_id == item["id"]).update(
-        {"stage": stage})
-    model.Session.commit()
-    return item["id"]
+    return ItemFactory(user=world["users"]["staf"], cycle="N-1",
+                       owner_org=world[org], title=title, stage=stage)["id"]
 
 
 def _act(world: dict, role: str, name: str, item_id: str,
@@ -282,14 +270,14 @@ def test_enqueue_failure_is_logged_not_raised(world, monkeypatch,
 @pytest.fixture(scope="module")
 def reminders(world):
     """Cycle R-1 (open) and R-0 (closed); every other cycle closed."""
-    staf = {"user": world["users"]["staf"]["name"]}
-    org = factories.Organization(
+    staf = world["users"]["staf"]
+    org = OpdFactory(
         title="Dinas Pangan", kontak_email="data@pangan.example",
         users=[{"name": world["users"]["editor"]["name"],
                 "capacity": "editor"}])
     for code in ("R-1", "R-0"):
-        helpers.call_action("sektoral_cycle_create", staf, code=code,
-                            title=code, start_date="2026-01-05")
+        CycleFactory(user=staf, code=code, title=code,
+                     start_date="2026-01-05")
     ids: dict[str, str] = {}
     for key, cycle, stage, owner in [
             ("requested", "R-1", "diminta", org),
@@ -303,11 +291,8 @@ def reminders(world):
             ("published", "R-1", "dipublikasikan", org),
             ("closed_cycle", "R-0", "diminta", org),
             ("no_contact", "R-1", "diminta", world["empty"])]:
-        item = helpers.call_action("sektoral_item_create", staf, cycle=cycle,
-                                   owner_org=owner["id"], title="Data " + key)
-        model.Session.query(Item).filter(
-            Item.package_id == item["id"]).update({"stage": stage})
-        ids[key] = item["id"]
+        ids[key] = ItemFactory(user=staf, cycle=cycle, owner_org=owner,
+                               title="Data " + key, stage=stage)["id"]
     model.Session.query(Cycle).filter(Cycle.code != "R-1").update(
         {"status": "closed"})
     model.Session.commit()

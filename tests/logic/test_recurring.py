@@ -324,3 +324,33 @@ def test_a_statistic_first_released_by_a_later_cycle(people):
     with pytest.raises(tk.NotAuthorized):
         call_as(users["opd"], "resource_create", package_id=first["id"],
                 url="http://example.com/x.csv", name="x")
+
+
+def test_the_analysis_compares_with_the_previous_release(people, app):
+    """Step 3 of the second cycle: the new period against the released
+    series (year over year), the revised history flagged."""
+    users = people
+    _first_cycle(users)
+    cycle = call_as(users["staf"], "sektoral_cycle_create", code="2026-S1",
+                    title="S1", start_date="2026-01-05", from_cycle="2025-S2")
+    submission_id = cycle["carried_over"][0]
+    call_as(users["staf"], "sektoral_request", id=submission_id)
+    _upload(users, submission_id, SECOND)
+    call_as(users["opd"], "sektoral_submit", id=submission_id)
+    call_as(users["kasie"], "sektoral_accept", id=submission_id)
+    run_jobs()  # the analysis the accept enqueued
+    analysis = call_as(users["staf"], "sektoral_analysis_show",
+                       id=submission_id)
+    against = analysis["result"]["previous_release"]
+    assert against["release"] == "2025-S2"
+    assert against["new_periods"] == [2025]
+    assert [(r["period"], r["before"], r["after"])
+            for r in against["revised"]] == [(2024, 101000, 101500)]
+    assert [(r["period"], r["before_period"], r["change_pct"])
+            for r in against["year_over_year"]] == [(2025, 2024, 2.0)]
+    # the first cycle's item has nothing to compare with
+    first = call_as(users["staf"], "package_search", q=TITLE,
+                    include_private=True)["results"]
+    own = next(d for d in first if d["id"] != submission_id)
+    assert call_as(users["staf"], "sektoral_analysis_show", id=own["id"])[
+        "result"]["previous_release"] is None

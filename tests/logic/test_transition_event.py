@@ -16,12 +16,14 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.lib import jobs
-from ckan.tests import factories, helpers
+from ckan.tests import helpers
 
 from ckanext.sektoral import notify, signals, subscriptions
 from ckanext.sektoral.analysis import job as analysis_job
 from ckanext.sektoral.logic import service
 from ckanext.sektoral.model import Item, Transition
+from tests.factories import (CycleFactory, ItemFactory, OpdEditorFactory,
+                             OpdFactory, positioned)
 
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_index", "clean_queues")
 
@@ -30,30 +32,19 @@ CONTACT = "kontak@dinas.example"
 
 @pytest.fixture
 def world():
-    sysadmin = factories.Sysadmin()
-    users = {role: factories.User() for role in ("staf", "kasie", "editor")}
-    for role in ("staf", "kasie"):
-        helpers.call_action("sektoral_position_assign",
-                            {"user": sysadmin["name"]},
-                            user=users[role]["name"], position=role)
-    org = factories.Organization(
-        kontak_email=CONTACT,
-        users=[{"name": users["editor"]["name"], "capacity": "editor"}])
-    helpers.call_action("sektoral_cycle_create",
-                        {"user": users["staf"]["name"]}, code="E-1",
-                        title="Event", start_date="2026-01-05")
+    users = positioned("staf", "kasie")
+    org = OpdFactory(kontak_email=CONTACT)
+    users["editor"] = OpdEditorFactory(organization=org)
+    CycleFactory(user=users["staf"], code="E-1", title="Event",
+                 start_date="2026-01-05")
     return {"users": users, "org": org}
 
 
 def _item(world: dict[str, Any], stage: str = "direncanakan",
           title: str = "Jumlah Penduduk") -> str:
-    item = helpers.call_action(
-        "sektoral_item_create", {"user": world["users"]["staf"]["name"]},
-        cycle="E-1", owner_org=world["org"]["id"], title=title)
-    model.Session.query(Item).filter(Item.package_id == item["id"]).update(
-        {"stage": stage})
-    model.Session.commit()
-    return item["id"]
+    return ItemFactory(user=world["users"]["staf"], cycle="E-1",
+                       owner_org=world["org"], title=title,
+                       stage=stage)["id"]
 
 
 def _as(world: dict[str, Any], role: str) -> dict[str, Any]:

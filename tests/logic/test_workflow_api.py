@@ -11,7 +11,8 @@ import pytest
 from ckan.tests import factories
 
 from ckanext.sektoral.core import tables
-from tests.factories import run_jobs
+from tests.factories import (OpdEditorFactory, OpdFactory, positioned,
+                             run_jobs)
 
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_index", "clean_queues")
 
@@ -70,20 +71,12 @@ class Api:
 
 @pytest.fixture
 def people(app):
-    sysadmin = factories.Sysadmin()
-    admin = Api(app, sysadmin)
-    users = {role: factories.User() for role in
-             ("staf", "kasie", "kabid", "kadis", "opd", "other_opd")}
-    for role in ("staf", "kasie", "kabid", "kadis"):
-        admin("sektoral_position_assign", user=users[role]["name"],
-              position=role)
-    org = factories.Organization(
-        name="dinas-kependudukan",
-        users=[{"name": users["opd"]["name"], "capacity": "editor"}])
-    factories.Organization(
-        users=[{"name": users["other_opd"]["name"], "capacity": "editor"}])
+    users = positioned("staf", "kasie", "kabid", "kadis")
+    org = OpdFactory(name="dinas-kependudukan")
+    users["opd"] = OpdEditorFactory(organization=org)
+    users["other_opd"] = OpdEditorFactory()
     apis = {role: Api(app, u) for role, u in users.items()}
-    apis["sysadmin"] = admin
+    apis["sysadmin"] = Api(app, factories.Sysadmin())
     apis["anon"] = Api(app, None)
     return apis, org
 

@@ -5,7 +5,6 @@ import os
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 
 import ckan.plugins.toolkit as tk
 from ckan import model
@@ -16,7 +15,8 @@ from ckanext.sektoral.logic import service as wf
 from ckanext.sektoral.model import Item, Release, Transition
 from ckanext.sektoral.model.publication import Notice, Publication
 from ckanext.sektoral.publication import service
-from tests.factories import call_as
+from tests.factories import (CycleFactory, ItemFactory, OpdEditorFactory,
+                             OpdFactory, call_as, positioned)
 from tests.publication.conftest import PDF  # noqa: F401 (re-exported)
 
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_index", "clean_queues")
@@ -35,40 +35,27 @@ METADATA = {
 
 @pytest.fixture
 def walidata():
-    users = {role: factories.User() for role in
-             ("staf", "kasie", "kabid", "kadis", "opd")}
-    for role in ("staf", "kasie", "kabid", "kadis"):
-        helpers.call_action("sektoral_position_assign",
-                            user=users[role]["name"], position=role)
+    users = positioned("staf", "kasie", "kabid", "kadis")
     users["sysadmin"] = factories.Sysadmin()
-    factories.Organization(
+    OpdFactory(
         name="diskominfo",
         users=[{"name": users["staf"]["name"], "capacity": "editor"}])
-    org = factories.Organization(
-        name="dinas-kependudukan",
-        users=[{"name": users["opd"]["name"], "capacity": "editor"}])
-    call_as(users["staf"], "sektoral_cycle_create", code="2026-S1",
-            title="Siklus Semester I 2026", start_date="2026-01-05")
+    org = OpdFactory(name="dinas-kependudukan")
+    users["opd"] = OpdEditorFactory(organization=org)
+    CycleFactory(user=users["staf"], code="2026-S1",
+                 title="Siklus Semester I 2026", start_date="2026-01-05")
     return users, org
 
 
 def make_items(users: dict[str, Any], org: dict[str, Any], count: int,
                stage: str = "disetujui") -> list[str]:
-    """Items created through the action; their stage is then set directly
+    """Items created through the action and put straight at their stage
     (a setup shortcut: walking each item through the ten transitions is
     what tests/logic/test_workflow_api.py and the demo test do)."""
-    ids = []
-    for n in range(count):
-        pkg = call_as(users["staf"], "sektoral_item_create", cycle="2026-S1",
-                      owner_org=org["name"],
-                      title=f"Jumlah Penduduk Kelompok {n + 1}", **METADATA)
-        ids.append(pkg["id"])
-    model.Session.execute(sa.update(Item).where(Item.package_id.in_(ids))
-                          .values(stage=stage))
-    model.Session.commit()
-    for package_id in ids:
-        wf.reindex(package_id)
-    return ids
+    return [ItemFactory(
+        user=users["staf"], cycle="2026-S1", owner_org=org["name"],
+        title=f"Jumlah Penduduk Kelompok {n + 1}", stage=stage,
+        **METADATA)["id"] for n in range(count)]
 
 
 def anon_search(q: str = "*:*") -> list[str]:

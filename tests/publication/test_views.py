@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 
 from ckan import model
-from ckan.tests import factories, helpers
 
 from ckanext.sektoral.model.publication import Notice
-from tests.factories import call_as
+from tests.factories import (CycleFactory, OpdEditorFactory, OpdFactory,
+                             call_as, positioned)
 from tests.publication.test_publish import make_items
 
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_index", "clean_queues")
@@ -52,18 +52,13 @@ def token(html: str) -> str:
 
 @pytest.fixture
 def world():
-    users = {role: factories.User(password=PASSWORD) for role in
-             ("staf", "kabid", "opd")}
-    for role in ("staf", "kabid"):
-        helpers.call_action("sektoral_position_assign",
-                            user=users[role]["name"], position=role)
-    factories.Organization(
-        name="diskominfo",
-        users=[{"name": users["staf"]["name"], "capacity": "editor"}])
-    org = factories.Organization(
-        users=[{"name": users["opd"]["name"], "capacity": "editor"}])
-    call_as(users["staf"], "sektoral_cycle_create", code="2026-S1",
-            title="Siklus Semester I 2026", start_date="2026-01-05")
+    users = positioned("staf", "kabid", password=PASSWORD)
+    OpdFactory(name="diskominfo",
+               users=[{"name": users["staf"]["name"], "capacity": "editor"}])
+    org = OpdFactory()
+    users["opd"] = OpdEditorFactory(organization=org, password=PASSWORD)
+    CycleFactory(user=users["staf"], code="2026-S1",
+                 title="Siklus Semester I 2026", start_date="2026-01-05")
     return users, org
 
 

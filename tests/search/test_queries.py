@@ -538,8 +538,8 @@ def test_fl_id_via_package_search(corpus):
     assert set(result["results"][0]) == {"id", "name"}
 
 
-def test_rows_cap(corpus, monkeypatch):
-    monkeypatch.setattr(backend, "_max_rows", lambda: 2)
+def test_rows_cap(corpus, ckan_config, monkeypatch):
+    monkeypatch.setitem(ckan_config, "ckanext.sektoral.search.max_rows", 2)
     conn = backend.make_connection()
     assert len(conn.search(q="*:*", rows=100, fl="name").docs) == 2
     # id-only listings (CKAN's get_all_entity_ids) are not capped

@@ -7,8 +7,7 @@ import json
 
 import pytest
 
-from ckan.tests import factories
-
+from tests.factories import OpdFactory
 from tests.inbox.helpers import cycle, headers, item, people
 
 
@@ -37,7 +36,7 @@ def world(clean_db_module, reset_index):
         headers=headers(p["producer"]))
     assert response.json["success"], response.json
     # one public dataset of another organization, so facets are not empty
-    public_org = factories.Organization()
+    public_org = OpdFactory()
     call_as(p["sysadmin"], "package_create", type="data-sektoral",
             name="data-terbuka-pala", owner_org=public_org["id"],
             title="Data Terbuka Pala", notes="Publik", private=False)

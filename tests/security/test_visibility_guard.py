@@ -16,7 +16,7 @@ from ckan import model
 
 from ckanext.sektoral.core import tables
 from ckanext.sektoral.model import Item
-from tests.factories import run_jobs
+from tests.factories import put_at_stage, run_jobs
 from tests.inbox.helpers import VALID_CSV, cycle, headers, item, people
 
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_index", "clean_queues")
@@ -148,9 +148,7 @@ def test_publication_still_makes_it_public(world):
     ``dipublikasikan`` first, in the same transaction."""
     from ckanext.sektoral.logic import service
 
-    model.Session.query(Item).filter(
-        Item.package_id == world["pkg"]["id"]).update({"stage": "disetujui"})
-    model.Session.commit()
+    put_at_stage([world["pkg"]["id"]], "disetujui")
     from tests.factories import call_as
     call_as(world["staf"], "sektoral_publish", id=world["pkg"]["id"])
     assert _private(world["pkg"]["id"]) is False

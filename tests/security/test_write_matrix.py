@@ -21,7 +21,7 @@ from ckan import model
 from ckan.tests import helpers
 
 from ckanext.sektoral.model import Item
-from tests.factories import call_as
+from tests.factories import call_as, put_at_stage
 from tests.inbox.helpers import cycle, headers, item, people
 
 STAGES = ("direncanakan", "diminta", "dikirim", "dikembalikan", "diterima",
@@ -101,10 +101,7 @@ def world(clean_db_module, reset_index):
             "package_id": pkg["id"], "name": "data.csv",
             "url": "http://data.example/data.csv", "format": "CSV"},
             headers=headers(w["staf"])).json["result"]
-        # Test set-up only: put the item straight into its stage.
-        model.Session.query(Item).filter(Item.package_id == pkg["id"]).update(
-            {"stage": stage})
-        model.Session.commit()
+        put_at_stage([pkg["id"]], stage)
         w["items"][stage] = (call_as(w["sysadmin"], "package_show",
                                      id=pkg["id"]), res)
     return w

@@ -13,9 +13,11 @@ import pytest
 import sqlalchemy as sa
 
 from ckan import model
-from ckan.tests import factories, helpers
+from ckan.tests import helpers
 
 from ckanext.sektoral.model import Item, Transition
+from tests.factories import (CycleFactory, ItemFactory, OpdEditorFactory,
+                             OpdFactory, positioned, put_at_stage)
 
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_index", "clean_queues")
 
@@ -60,30 +62,20 @@ def token(html: str) -> str:
 
 @pytest.fixture
 def world(app):
-    sysadmin = factories.Sysadmin()
-    users = {role: factories.User(password=PASSWORD) for role in
-             ("staf", "kasie", "kabid", "kadis", "opd")}
-    for role in ("staf", "kasie", "kabid", "kadis"):
-        helpers.call_action("sektoral_position_assign",
-                            {"user": sysadmin["name"]},
-                            user=users[role]["name"], position=role)
-    org = factories.Organization(
-        name="dinas-kesehatan", title="Dinas Kesehatan",
-        users=[{"name": users["opd"]["name"], "capacity": "editor"}])
-    ctx = {"user": users["staf"]["name"]}
-    helpers.call_action("sektoral_cycle_create", ctx, code="2026-S1",
-                        title="Siklus Semester I 2026", start_date="2026-01-05")
+    users = positioned("staf", "kasie", "kabid", "kadis", password=PASSWORD)
+    org = OpdFactory(name="dinas-kesehatan", title="Dinas Kesehatan")
+    users["opd"] = OpdEditorFactory(organization=org, password=PASSWORD)
+    CycleFactory(user=users["staf"], code="2026-S1",
+                 title="Siklus Semester I 2026", start_date="2026-01-05")
     return {"users": users, "org": org,
             "browsers": {role: Browser(app, u) for role, u in users.items()}
             | {"anon": Browser(app, None)}}
 
 
 def _items(world, n: int) -> list[str]:
-    ctx = {"user": world["users"]["staf"]["name"]}
-    return [helpers.call_action(
-        "sektoral_item_create", ctx, cycle="2026-S1",
-        owner_org=world["org"]["name"], title=f"Data {i:03d}")["id"]
-        for i in range(n)]
+    return [ItemFactory(user=world["users"]["staf"], cycle="2026-S1",
+                        owner_org=world["org"]["name"],
+                        title=f"Data {i:03d}")["id"] for i in range(n)]
 
 
 def _stages(ids: list[str]) -> list[str]:
@@ -245,16 +237,9 @@ def test_item_form_and_import_with_preview(world):
     world["browsers"]["opd"].get("/sektoral/cycle/2026-S1/import", status=403)
 
 
-def _force(ids: list[str], stage: str) -> None:
-    # Test set-up only: skip the earlier steps (their pages are tested above).
-    model.Session.query(Item).filter(Item.package_id.in_(ids)).update(
-        {"stage": stage}, synchronize_session=False)
-    model.Session.commit()
-
-
 def test_review_queue_accept_and_return(world):
     ids = _items(world, 2)
-    _force(ids, "dikirim")
+    put_at_stage(ids, "dikirim")
     kasie = world["browsers"]["kasie"]
     html = kasie.get("/sektoral/review")
     assert "Data 000" in html and "Kelengkapan" in html
@@ -274,7 +259,7 @@ def test_review_queue_accept_and_return(world):
 
 def test_approval_inbox_checks_and_approves_the_cycle(world):
     ids = _items(world, 2)
-    _force(ids, "dalam_laporan")
+    put_at_stage(ids, "dalam_laporan")
     b = world["browsers"]
     assert "Data 001" in b["kabid"].get("/sektoral/approval")
     assert "Data 001" not in b["kadis"].get("/sektoral/approval")
@@ -291,7 +276,7 @@ def test_approval_inbox_checks_and_approves_the_cycle(world):
 def test_each_step_flashes_what_happened(world):
     """Issue 12 item 10: a Kasie's return said "moved to the next step"."""
     ids = _items(world, 2)
-    _force(ids, "dikirim")
+    put_at_stage(ids, "dikirim")
     kasie = world["browsers"]["kasie"]
     kasie.submit("/sektoral/review", "/sektoral/cycle/2026-S1/transition",
                  {"transition": "return", "ids": ids[0],
@@ -315,7 +300,7 @@ def test_a_refusal_names_the_stage_and_who_may_act(world, role):
     import ckan.plugins.toolkit as tk
 
     (pkg,) = _items(world, 1)
-    _force([pkg], "diperiksa")
+    put_at_stage([pkg], "diperiksa")
     user = world["users"][role]["name"]
     with pytest.raises(tk.NotAuthorized) as refused:
         helpers.call_action("sektoral_approve", {"user": user}, id=pkg)
@@ -324,7 +309,7 @@ def test_a_refusal_names_the_stage_and_who_may_act(world, role):
     assert "Kepala Dinas" in message or "Kadis" in message, message
     assert "Diperiksa" in message, message
     # wrong stage and wrong role: the stage and what may happen there
-    _force([pkg], "diminta")
+    put_at_stage([pkg], "diminta")
     with pytest.raises((tk.NotAuthorized, tk.ValidationError)) as refused:
         helpers.call_action("sektoral_approve", {"user": user}, id=pkg)
     message = str(refused.value)

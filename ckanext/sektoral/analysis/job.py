@@ -15,9 +15,11 @@ from typing import Any, Optional
 import ckan.plugins.toolkit as tk
 from ckan import model
 
+from ckanext.sektoral.core import diff, reader
 from ckanext.sektoral.core.stats import analyse
 from ckanext.sektoral import config
 from ckanext.sektoral.datafile import files as datafiles
+from ckanext.sektoral.logic import releases
 from ckanext.sektoral.logic.context import site_context
 from ckanext.sektoral.model import Item
 from ckanext.sektoral.model.documents import Analysis
@@ -41,7 +43,36 @@ def compute(pkg: dict[str, Any], threshold: Optional[int] = None
         files.append({"resource_id": f["resource"]["id"],
                       "name": f["resource"].get("name") or
                       f["resource"]["id"], "analysis": result})
-    return {"files": files, "threshold": threshold}
+    return {"files": files, "threshold": threshold,
+            "previous_release": _against_previous_release(pkg)}
+
+
+def _against_previous_release(pkg: dict[str, Any]) -> Optional[dict[str, Any]]:
+    """A later cycle's submission against its statistic's previous
+    release: year over year from the released series to the new periods,
+    and the released values it revises (history changed: flagged for the
+    Walidata). None for a statistic's first item or without data."""
+    item = model.Session.get(Item, pkg["id"])
+    last = releases.previous_release(item) if item is not None else None
+    if last is None:
+        return None
+    statistic = tk.get_action("package_show")(
+        site_context(), {"id": item.statistic_id})
+    before = datafiles.newest_data_file(statistic, last["resource_ids"])
+    after = datafiles.newest_data_file(pkg)
+    if before is None or after is None:
+        return None
+    old = diff.DataFile(before["path"], before["schema"], before["format"])
+    new = diff.DataFile(after["path"], after["schema"], after["format"])
+    try:
+        changes = diff.data_changes(old, new)
+        yoy = diff.period_changes(old, new)
+    except reader.ReadError as exc:
+        return {"release": last["cycle_code"], "error": exc.message}
+    return {"release": last["cycle_code"],
+            "new_periods": changes["new_periods"],
+            "revised": changes["revised"], "removed": changes["removed"],
+            "year_over_year": yoy}
 
 
 def run_analysis(package_id: str) -> str:

@@ -175,3 +175,38 @@ def data_changes(before: Optional[DataFile],
                 r["period"])),
             "removed": sorted(removed, key=lambda r: _period_order(
                 r["period"]))}
+
+
+def period_changes(before: DataFile, after: DataFile) -> list[dict[str, Any]]:
+    """Year-over-year across releases: for each key, each period of
+    ``after`` that ``before`` lacks against that key's latest earlier
+    period of ``before`` (``{"key", "period", "before_period", "before",
+    "after", "change_pct"}``; ``change_pct`` None when a value is missing
+    or the earlier one is 0). Raises :class:`reader.ReadError`."""
+    new = read_cells(after)
+    old = read_cells(before)
+    by_key: dict[Any, list[tuple[Any, Any]]] = {}
+    for (period, key), (_keydict, value, _compared) in old.items():
+        by_key.setdefault(key, []).append((period, value))
+    out = []
+    for (period, key), (keydict, value, _compared) in new.items():
+        if (period, key) in old or period is None:
+            continue
+        earlier = [(p, v) for p, v in by_key.get(key, [])
+                   if p is not None and str(p) < str(period)]
+        if not earlier:
+            continue
+        before_period, before_value = max(earlier, key=lambda pv: str(pv[0]))
+        out.append({"key": keydict, "period": period,
+                    "before_period": before_period, "before": before_value,
+                    "after": value,
+                    "change_pct": _change_pct(before_value, value)})
+    return sorted(out, key=lambda r: (_period_order(r["period"]),
+                                      str(sorted(r["key"].items()))))
+
+
+def _change_pct(before: Any, after: Any) -> Optional[float]:
+    if not isinstance(before, (int, float)) or not isinstance(
+            after, (int, float)) or isinstance(before, bool) or before == 0:
+        return None
+    return round((after - before) / abs(before) * 100, 1)

@@ -43,3 +43,17 @@ def data_files(pkg: dict[str, Any]) -> list[dict[str, Any]]:
         found.append({"resource": res, "path": path, "schema": schema,
                       "format": fmt})
     return found
+
+
+def newest_data_file(pkg: dict[str, Any],
+                     resource_ids: Optional[list[str]] = None
+                     ) -> Optional[dict[str, Any]]:
+    """The newest valid data file of a dataset (of ``resource_ids`` only,
+    when given), as :func:`data_files` gives it."""
+    found = [f for f in data_files(pkg)
+             if resource_ids is None or f["resource"]["id"] in resource_ids]
+    if not found:
+        return None
+    return max(found, key=lambda f: (
+        f["resource"].get("last_modified") or f["resource"].get("created")
+        or "", f["resource"].get("position") or 0))

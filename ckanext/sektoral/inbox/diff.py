@@ -24,7 +24,6 @@ from ckanext.sektoral.core import contracts, diff, reader
 from ckanext.sektoral.datafile import files as datafiles
 from ckanext.sektoral.logic import releases, service
 from ckanext.sektoral.logic.context import site_context
-from ckanext.sektoral.model import queries
 
 log = logging.getLogger(__name__)
 
@@ -32,16 +31,10 @@ log = logging.getLogger(__name__)
 def _newest_data_file(pkg: dict[str, Any],
                       resource_ids: Optional[list[str]] = None
                       ) -> Optional[diff.DataFile]:
-    """The newest valid data file of a dataset (of ``resource_ids`` only,
-    when given)."""
-    found = [f for f in datafiles.data_files(pkg)
-             if resource_ids is None or f["resource"]["id"] in resource_ids]
-    if not found:
+    found = datafiles.newest_data_file(pkg, resource_ids)
+    if found is None:
         return None
-    newest = max(found, key=lambda f: (
-        f["resource"].get("last_modified") or f["resource"].get("created")
-        or "", f["resource"].get("position") or 0))
-    return diff.DataFile(newest["path"], newest["schema"], newest["format"])
+    return diff.DataFile(found["path"], found["schema"], found["format"])
 
 
 def submission_diff(submission: dict[str, Any],
@@ -57,12 +50,8 @@ def submission_diff(submission: dict[str, Any],
         statistic_pkg = tk.get_action("package_show")(
             site_context(), {"id": item.statistic_id})
     released = releases.releases(item.statistic_id)
-    starts = {c.id: c.start_date for c in queries.cycles_by_ids(
-        [item.cycle_id] + [r["cycle_id"] for r in released])}
-    previous = [r for r in released
-                if starts[r["cycle_id"]] < starts[item.cycle_id]]
     own = next((r for r in released if r["cycle_id"] == item.cycle_id), None)
-    last = previous[-1] if previous and item.is_submission else None
+    last = releases.previous_release(item)
 
     type_schema = scheming_get_dataset_schema(submission["type"]) or {}
     fields = diff.field_changes(

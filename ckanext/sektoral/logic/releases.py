@@ -179,6 +179,21 @@ def releases(statistic_id: str) -> list[dict[str, Any]]:
     } for release, cycle in rows]
 
 
+def previous_release(item: Item) -> Optional[dict[str, Any]]:
+    """The latest release of the item's statistic from a cycle that
+    started before the item's (what a later cycle's submission is
+    compared with); None for a statistic's first item."""
+    if not item.is_submission:
+        return None
+    cycle = model.Session.get(Cycle, item.cycle_id)
+    starts = dict(model.Session.query(Cycle.id, Cycle.start_date).all())
+    earlier = [r for r in releases(item.statistic_id)
+               if cycle is not None
+               and starts.get(r["cycle_id"], cycle.start_date)
+               < cycle.start_date]
+    return earlier[-1] if earlier else None
+
+
 def has_release(statistic_id: str) -> bool:
     return model.Session.query(Release.id).filter(
         Release.statistic_id == statistic_id).first() is not None
