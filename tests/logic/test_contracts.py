@@ -209,9 +209,10 @@ def _everything_else(world: dict[str, Any],
     # the next cycle carries the statistics over: a submission's diff
     # against its release, and a first cycle's item (all new)
     carried = call_as(staf, "sektoral_cycle_create", code="KONTRAK-3",
-                      title="Siklus Uji II", start_date="2026-07-06",
+                      title="Siklus Uji II", start_date="2027-01-04",
                       from_cycle="PERF-1")["carried_over"]
-    call_as(staf, "sektoral_submission_diff", id=carried[0])
+    for submission_id in carried:  # released statistics and others
+        call_as(staf, "sektoral_submission_diff", id=submission_id)
     call_as(staf, "sektoral_submission_diff", id=items["A1"])
     call_as(staf, "sektoral_chart_data", id=items["A1"])  # released
 
