@@ -24,23 +24,11 @@ from ckan.tests import factories, helpers
 from ckanext.sektoral.core import tables
 from ckanext.sektoral.demo import logged_in
 from tests.factories import call_as, run_jobs, upload_resource
+from tests.logic.test_recurring import HEADER, METADATA
 
 pytestmark = pytest.mark.usefixtures("with_plugins_module")
 
 TITLE = "Jumlah Penduduk Menurut Kabupaten/Kota"
-METADATA = {
-    "notes": "Jumlah penduduk hasil registrasi administrasi kependudukan.",
-    "frekuensi_penerbitan": "tahunan",
-    "tahun_awal": "2023",
-    "tahun_akhir": "2024",
-    "level_penyajian": "kabupaten_kota",
-    "definisi": "Penduduk adalah semua orang yang berdomisili di wilayah.",
-    "satuan": "jiwa",
-    "cara_pengumpulan_data": "3",
-    "urusan_pemerintahan": "2.12",
-}
-HEADER = ("kode_provinsi,nama_provinsi,kode_kabupaten_kota,"
-          "nama_kabupaten_kota,nilai,satuan,tahun\n")
 P = "82,Provinsi Maluku Utara,8271,Kota Ternate,"
 FIRST = (HEADER + P + "100000,jiwa,2023\n" + P + "101000,jiwa,2024\n"
          ).encode()

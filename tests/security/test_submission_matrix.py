@@ -20,7 +20,7 @@ from ckanext.sektoral.model import Item
 from tests.factories import call_as
 from tests.inbox.helpers import cycle, headers, item, people
 from tests.security.test_write_matrix import (
-    ROLES, _calls, _expect, _restore, _short, _snapshot,
+    ROLES, _calls, _restore, _short, _snapshot, walk,
 )
 
 
@@ -75,19 +75,7 @@ CASES = sorted({(role, "disetujui") for role in ROLES}
 @pytest.mark.parametrize("role,stage", CASES)
 def test_a_submission_is_written_as_a_private_item(app, world, role, stage):
     pkg, res = world["submissions"][stage]
-    user = world.get(role)
-    failures = []
-    for action, data in _calls(world, pkg, res):
-        before = _snapshot(pkg["id"])
-        response = app.post("/api/3/action/" + action, json=data,
-                            headers=headers(user) if user else {},
-                            status=None)
-        assert response.status_code < 500, (action, data, response.json)
-        after = _snapshot(pkg["id"])
-        wrong = _expect(role, stage, action, data, before, after)
-        if wrong:
-            failures.append("%s %s: %s" % (action, _short(data), wrong))
-        _restore(pkg["id"], before)
+    failures = walk(app, world, role, stage, pkg, res)
     assert not failures, "\n".join(failures)
 
 
